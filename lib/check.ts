@@ -1,0 +1,21 @@
+/**
+ * A check: a name, an async function that takes an AbortSignal, and what it needs.
+ * It knows nothing of HTTP, caching or deadlines: the service adds those.
+ *
+ * `run` resolves when the check passes and rejects when it fails; the rejection's
+ * message is the public error line (the service redacts it and cuts it to length).
+ * When `signal` aborts, `run` must give back what it acquired and then settle:
+ * the service counts a check as in flight until its promise settles.
+ */
+export interface Check {
+  /** The key in the report's `checks` object. */
+  readonly name: string
+  /** Used in generic messages, e.g. `Database check failed: timed out after 500 ms`. */
+  readonly label?: string
+  run (signal: AbortSignal): Promise<void>
+}
+
+/** A failure whose message is meant for the report as it is. */
+export class CheckFailure extends Error {
+  override name = 'CheckFailure'
+}

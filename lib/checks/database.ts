@@ -1,0 +1,19 @@
+import type { Check } from '../check.js'
+import { CheckFailure } from '../check.js'
+import type { DatabaseAdapter } from '../db/adapter.js'
+import { describeDbError } from '../db/describe-error.js'
+
+/** `database`: one round trip to the database. */
+export function databaseCheck (db: DatabaseAdapter): Check {
+  return {
+    name: 'database',
+    label: 'Database',
+    async run (signal) {
+      try {
+        await db.ping(signal)
+      } catch (err) {
+        throw new CheckFailure(`Database check failed: ${describeDbError(err)}`)
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Check } from '../check.js'
+import { CheckFailure } from '../check.js'
+
+async function assertDirectory (label: string, path: string): Promise<void> {
+  let st
+  try {
+    st = await stat(path)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CheckFailure(`${label} directory not found: ${path}`)
+    if (code === 'EACCES' || code === 'EPERM') throw new CheckFailure(`${label} directory not readable: ${path}`)
+    throw new CheckFailure(`${label} directory cannot be checked (${code ?? 'error'}): ${path}`)
+  }
+  if (!st.isDirectory()) throw new CheckFailure(`${label} is not a directory: ${path}`)
+  try {
+    await access(path, constants.R_OK | constants.X_OK)
+  } catch {
+    throw new CheckFailure(`${label} directory not readable: ${path}`)
+  }
+}
+
+/** `<name>`: the directory exists, is a directory and can be read. */
+export function directoryCheck (name: string, path: string): Check {
+  return {
+    name,
+    async run () {
+      await assertDirectory(name, path)
+    }
+  }
+}
+
+/** `<name>`: the directory and each of its named subdirectories (botssys and botssys/data). */
+export function directoryTreeCheck (name: string, path: string, subdirectories: readonly string[]): Check {
+  return {
+    name,
+    async run () {
+      await assertDirectory(name, path)
+      for (const sub of subdirectories) await assertDirectory(`${name}/${sub}`, join(path, sub))
+    }
+  }
+}

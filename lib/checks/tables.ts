@@ -1,0 +1,24 @@
+import type { Check } from '../check.js'
+import { CheckFailure } from '../check.js'
+import type { DatabaseAdapter } from '../db/adapter.js'
+import { describeDbError } from '../db/describe-error.js'
+
+/** `tables`: every required table exists in the current schema. */
+export function tablesCheck (db: DatabaseAdapter, required: readonly string[]): Check {
+  return {
+    name: 'tables',
+    label: 'Tables',
+    async run (signal) {
+      let list
+      try {
+        list = await db.listTables(signal)
+      } catch (err) {
+        throw new CheckFailure(`Tables check failed: ${describeDbError(err)}`)
+      }
+      const fold = list.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
+      const present = new Set(list.names.map(fold))
+      const missing = required.filter((t) => !present.has(fold(t)))
+      if (missing.length > 0) throw new CheckFailure(`Missing tables: ${missing.join(', ')}`)
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import type { DatabaseAdapter, TableList } from './adapter.js'
+import { abortError } from './adapter.js'
+
+// Structural types of what we use of mysql2, so that either flavour of pool fits.
+interface CoreConnection {
+  query (options: { sql: string }, cb: (err: Error | null, rows?: unknown) => void): unknown
+  release (): void
+  destroy (): void
+}
+interface CorePool {
+  getConnection (cb: (err: Error | null, conn?: CoreConnection) => void): void
+  end? (cb?: (err?: Error | null) => void): unknown
+}
+/** A mysql2 pool (callback or promise flavour) or the `fastify.mysql` decorator of @fastify/mysql. */
+export type MysqlPoolLike = object
+
+/** Finds the callback pool behind a promise pool or the @fastify/mysql decorator. */
+export function corePoolOf (value: unknown): CorePool | undefined {
+  let p = value as { pool?: unknown, getConnection?: unknown } | null
+  for (let i = 0; i < 3 && p !== null && typeof p === 'object'; i++) {
+    const inner = p.pool as { getConnection?: unknown } | undefined
+    if (inner !== undefined && inner !== null && inner !== p && typeof inner.getConnection === 'function') {
+      p = inner
+      continue
+    }
+    if (typeof p.getConnection === 'function' && !isPromiseFlavour(p)) return p as unknown as CorePool
+    return undefined
+  }
+  return undefined
+}
+
+function isPromiseFlavour (p: object): boolean {
+  return p.constructor?.name === 'PromisePool'
+}
+
+export function isMysqlPool (value: unknown): boolean {
+  return corePoolOf(value) !== undefined
+}
+
+const TABLES_SQL = 'SELECT TABLE_NAME AS name, @@lower_case_table_names AS lctn FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()'
+const SCHEMA_SQL = 'SELECT DATABASE() AS db, @@lower_case_table_names AS lctn'
+
+/**
+ * The MySQL/MariaDB adapter on a mysql2 pool. A connection that arrives after the deadline is
+ * released at once; a query still running at the deadline has its connection destroyed, so a
+ * hung server cannot drain the pool probe by probe.
+ */
+export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean } = {}): DatabaseAdapter {
+  const core = corePoolOf(pool)
+  if (core === undefined) throw new TypeError('not a mysql2 pool')
+
+  function query (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(abortError(signal))
+      core!.getConnection((err, conn) => {
+        if (err || conn === undefined) return reject(err ?? new Error('no connection'))
+        if (signal.aborted) {
+          conn.release()
+          return reject(abortError(signal))
+        }
+        const onAbort = (): void => conn.destroy()
+        signal.addEventListener('abort', onAbort, { once: true })
+        conn.query({ sql }, (qerr, rows) => {
+          signal.removeEventListener('abort', onAbort)
+          if (qerr) {
+            // A connection whose query failed may be in any state: do not hand it back.
+            conn.destroy()
+            return reject(signal.aborted ? abortError(signal) : qerr)
+          }
+          if (signal.aborted) {
+            conn.destroy()
+            return reject(abortError(signal))
+          }
+          conn.release()
+          resolve(Array.isArray(rows) ? rows as Record<string, unknown>[] : [])
+        })
+      })
+    })
+  }
+
+  const adapter: DatabaseAdapter = {
+    kind: 'mysql',
+    async ping (signal) {
+      await query(signal, 'SELECT 1')
+    },
+    async listTables (signal): Promise<TableList> {
+      const rows = await query(signal, TABLES_SQL)
+      let lctn = rows[0]?.lctn
+      if (rows.length === 0) {
+        // No table at all, or no database selected: tell the two apart.
+        const [info] = await query(signal, SCHEMA_SQL)
+        if (info?.db === null || info?.db === undefined) throw new Error('no database selected: set the database in the connection options')
+        lctn = info.lctn
+      }
+      return { names: rows.map((r) => String(r.name)), caseInsensitive: Number(lctn) !== 0 }
+    }
+  }
+  if (options.owned === true) {
+    adapter.close = () => new Promise<void>((resolve) => {
+      if (typeof core.end !== 'function') return resolve()
+      core.end(() => resolve())
+    })
+  }
+  return adapter
+}

@@ -1,0 +1,58 @@
+import { isAbsolute, resolve } from 'node:path'
+import type { DatabaseAdapter } from './adapter.js'
+import { safeUrl } from '../redact.js'
+
+export interface UrlAdapter {
+  adapter: DatabaseAdapter
+  /** The password in the URL, to be redacted from every output. */
+  secrets: string[]
+}
+
+/** True for `sqlite:PATH` and for a plain file path. */
+export function isSqliteUrl (url: string): boolean {
+  return /^sqlite:/i.test(url) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+}
+
+export function sqlitePathOf (url: string, cwd = process.cwd()): string {
+  let path = url.replace(/^sqlite:(\/\/(?=\/))?/i, '')
+  if (path === '') throw new Error('sqlite: URL without a path: use sqlite:/path/to/botsdb')
+  path = decodeURIComponent(path)
+  return isAbsolute(path) ? path : resolve(cwd, path)
+}
+
+/**
+ * An adapter for a database URL: `mysql://` or `mariadb://` (mysql2), `sqlite:PATH` or a file
+ * path. Drivers load only here, so a probe pays only for the one it uses.
+ */
+export async function adapterFromUrl (url: string, options: { timeoutMs: number, cwd?: string }): Promise<UrlAdapter> {
+  if (isSqliteUrl(url)) {
+    const { sqliteAdapter } = await import('./sqlite.js')
+    return { adapter: sqliteAdapter(sqlitePathOf(url, options.cwd)), secrets: [] }
+  }
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    throw new Error(`database URL is not a valid URL: ${safeUrl(url)}`)
+  }
+  const password = decodeURIComponent(u.password)
+  const secrets = password !== '' ? [password, u.password] : []
+  const scheme = u.protocol.replace(/:$/, '').toLowerCase()
+  if (scheme === 'mysql' || scheme === 'mariadb') {
+    const { createPool } = await import('mysql2')
+    const pool = createPool({
+      host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+      port: u.port !== '' ? Number(u.port) : 3306,
+      user: decodeURIComponent(u.username) || undefined,
+      password: password || undefined,
+      database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+      connectionLimit: 2,
+      maxIdle: 1,
+      // A connect that hangs is abandoned at the deadline and settles at connectTimeout.
+      connectTimeout: Math.max(1000, options.timeoutMs * 2)
+    })
+    const { mysqlAdapter } = await import('./mysql.js')
+    return { adapter: mysqlAdapter(pool, { owned: true }), secrets }
+  }
+  throw new Error(`unsupported database URL scheme "${scheme}:" in ${safeUrl(url)}: use mysql://, mariadb://, sqlite:PATH or a file path`)
+}

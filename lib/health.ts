@@ -1,0 +1,183 @@
+import type { Check } from './check.js'
+import { BOTS_REQUIRED_TABLES, type BotsEnvironment, loadBotsEnvironment } from './bots-config.js'
+import { configCheck } from './checks/config.js'
+import { databaseCheck } from './checks/database.js'
+import { directoryCheck, directoryTreeCheck } from './checks/directories.js'
+import { tablesCheck } from './checks/tables.js'
+import { type DatabaseAdapter, isDatabaseAdapter } from './db/adapter.js'
+import { corePoolOf, isMysqlPool, mysqlAdapter, type MysqlPoolLike } from './db/mysql.js'
+import { createHealthService, type HealthLogger, type HealthService } from './service.js'
+
+/**
+ * The database to check: an adapter of your own, a mysql2 pool (either flavour) or the
+ * `fastify.mysql` decorator, `{ sqlite: path }`, or a URL (`mysql://`, `mariadb://`,
+ * `sqlite:PATH`) as a string or `{ url }`.
+ */
+export type DatabaseOption = DatabaseAdapter | MysqlPoolLike | { sqlite: string } | { url: string } | string
+
+export interface BotsHealthOptions {
+  database: DatabaseOption
+  /** The Bots config dir holding bots.ini; falls back to `$BOTS_CONFIG_DIR`. */
+  configDir?: string
+  /** botssys path; wins over bots.ini. Relative paths resolve against the bots environment. */
+  botssys?: string
+  /** usersys path; wins over bots.ini. */
+  usersys?: string
+  /** Tables startup requires. Default `channel, routes, ta, mutex`. */
+  requiredTables?: readonly string[]
+  timeoutMs?: number
+  cacheTtlMs?: number
+  failureCacheTtlMs?: number
+  /** Readiness checks the database only (`"mode":"database_only"`). Default: `HEALTH_CHECK_DB_ONLY=true`. */
+  databaseOnly?: boolean
+  startupLatch?: boolean
+  exposeReasons?: boolean
+  secrets?: readonly string[]
+  logger?: HealthLogger
+  /** The environment to read `BOTS_CONFIG_DIR` and `HEALTH_CHECK_DB_ONLY` from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv
+}
+
+export const ERR_PREFIX = 'fastify-bots-health'
+
+export class HealthOptionsError extends TypeError {
+  override name = 'HealthOptionsError'
+  readonly code = 'FST_BOTS_HEALTH_OPTIONS'
+  constructor (option: string, problem: string) {
+    super(`${ERR_PREFIX}: ${option} ${problem}`)
+  }
+}
+
+function nonNegative (name: string, value: unknown, positive = false): void {
+  if (value === undefined) return
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new HealthOptionsError(name, `must be a ${positive ? 'positive' : 'non-negative'} number of milliseconds, got ${JSON.stringify(value) ?? String(value)}`)
+  }
+}
+
+function optionalString (name: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'string' || value === '')) {
+    throw new HealthOptionsError(name, `must be a non-empty string path, got ${JSON.stringify(value) ?? String(value)}`)
+  }
+}
+
+function optionalBoolean (name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') throw new HealthOptionsError(name, `must be true or false, got ${JSON.stringify(value)}`)
+}
+
+/** `HEALTH_CHECK_DB_ONLY=true`, case-insensitive, as the seed read it. */
+export function envFlag (value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'true'
+}
+
+export interface ResolvedDatabase {
+  adapter: DatabaseAdapter
+  secrets: string[]
+}
+
+/** Turns the `database` option into an adapter; URLs and `{ sqlite }` open a driver we own. */
+export async function resolveDatabase (database: unknown, timeoutMs: number): Promise<ResolvedDatabase> {
+  if (isDatabaseAdapter(database)) return { adapter: database, secrets: [] }
+  if (typeof database === 'string' || (typeof database === 'object' && database !== null && typeof (database as { url?: unknown }).url === 'string')) {
+    const url = typeof database === 'string' ? database : (database as { url: string }).url
+    const { adapterFromUrl } = await import('./db/url.js')
+    return await adapterFromUrl(url, { timeoutMs })
+  }
+  if (typeof database === 'object' && database !== null && typeof (database as { sqlite?: unknown }).sqlite === 'string') {
+    const { sqliteAdapter } = await import('./db/sqlite.js')
+    return { adapter: sqliteAdapter((database as { sqlite: string }).sqlite), secrets: [] }
+  }
+  if (isMysqlPool(database)) {
+    return { adapter: mysqlAdapter(database as MysqlPoolLike), secrets: mysqlPasswordOf(database) }
+  }
+  throw new HealthOptionsError('database', 'must be a mysql2 pool, the fastify.mysql decorator, { sqlite: path }, a database URL (mysql://, mariadb://, sqlite:PATH) or an adapter with ping() and listTables()')
+}
+
+/** The password a pool was configured with, so that no error can echo it. */
+function mysqlPasswordOf (pool: unknown): string[] {
+  const config = (corePoolOf(pool) as { config?: { connectionConfig?: { password?: unknown } } } | undefined)?.config
+  const password = config?.connectionConfig?.password
+  return typeof password === 'string' && password !== '' ? [password] : []
+}
+
+/** Validates the options that do not need I/O; throws HealthOptionsError naming the option. */
+export function validateOptions (o: Partial<BotsHealthOptions>): void {
+  nonNegative('timeoutMs', o.timeoutMs, true)
+  nonNegative('cacheTtlMs', o.cacheTtlMs)
+  nonNegative('failureCacheTtlMs', o.failureCacheTtlMs)
+  optionalString('configDir', o.configDir)
+  optionalString('botssys', o.botssys)
+  optionalString('usersys', o.usersys)
+  optionalBoolean('databaseOnly', o.databaseOnly)
+  optionalBoolean('startupLatch', o.startupLatch)
+  optionalBoolean('exposeReasons', o.exposeReasons)
+  if (o.requiredTables !== undefined && (!Array.isArray(o.requiredTables) || !o.requiredTables.every((t) => typeof t === 'string' && t !== ''))) {
+    throw new HealthOptionsError('requiredTables', 'must be an array of table names')
+  }
+}
+
+export interface BotsLayout {
+  botssys: string
+  usersys: string
+  /** Present when a config dir is in play. */
+  environment?: BotsEnvironment
+}
+
+/** Where botssys and usersys are: explicit paths, else bots.ini in `configDir`/`$BOTS_CONFIG_DIR`. */
+export function resolveLayout (o: Pick<BotsHealthOptions, 'configDir' | 'botssys' | 'usersys' | 'env'>): BotsLayout {
+  const env = o.env ?? process.env
+  const configDir = o.configDir ?? (env.BOTS_CONFIG_DIR !== undefined && env.BOTS_CONFIG_DIR !== '' ? env.BOTS_CONFIG_DIR : undefined)
+  if (configDir === undefined) {
+    if (o.botssys === undefined || o.usersys === undefined) {
+      throw new HealthOptionsError('configDir', 'is required (or BOTS_CONFIG_DIR, or both botssys and usersys): it is the Bots config dir holding bots.ini')
+    }
+    return { botssys: o.botssys, usersys: o.usersys }
+  }
+  const environment = loadBotsEnvironment(configDir, { botssys: o.botssys, usersys: o.usersys })
+  return { botssys: environment.botssys, usersys: environment.usersys, environment }
+}
+
+/** Builds the probes' checks for a Bots layout and a database. */
+export function botsChecks (layout: BotsLayout, db: DatabaseAdapter, requiredTables: readonly string[]): { ready: Check[], startup: Check[] } {
+  const database = databaseCheck(db)
+  const ready = [database, directoryCheck('botssys', layout.botssys), directoryCheck('usersys', layout.usersys)]
+  const startup = [
+    database,
+    tablesCheck(db, requiredTables),
+    directoryTreeCheck('botssys', layout.botssys, ['data']),
+    directoryCheck('usersys', layout.usersys)
+  ]
+  // With a config dir in play, both probes say whether bots.ini was loaded: a Bots process whose
+  // bots.ini is missing or malformed is neither ready nor started.
+  if (layout.environment !== undefined) {
+    const config = configCheck(layout.environment.configError)
+    ready.push(config)
+    startup.push(config)
+  }
+  return { ready, startup }
+}
+
+/** The health service for a Bots deployment, without Fastify: the plugin and the CLI both use it. */
+export async function createBotsHealth (options: BotsHealthOptions): Promise<HealthService> {
+  validateOptions(options)
+  const env = options.env ?? process.env
+  const layout = resolveLayout(options)
+  const timeoutMs = options.timeoutMs ?? 500
+  if (options.database === undefined || options.database === null) {
+    throw new HealthOptionsError('database', 'is required: pass a mysql2 pool, register @fastify/mysql first, or give { sqlite: path } or a URL')
+  }
+  const db = await resolveDatabase(options.database, timeoutMs)
+  const checks = botsChecks(layout, db.adapter, options.requiredTables ?? BOTS_REQUIRED_TABLES)
+  return createHealthService({
+    ...checks,
+    timeoutMs,
+    cacheTtlMs: options.cacheTtlMs,
+    failureCacheTtlMs: options.failureCacheTtlMs,
+    databaseOnly: options.databaseOnly ?? envFlag(env.HEALTH_CHECK_DB_ONLY),
+    startupLatch: options.startupLatch,
+    exposeReasons: options.exposeReasons,
+    secrets: [...(options.secrets ?? []), ...db.secrets],
+    logger: options.logger,
+    onClose: async () => { await db.adapter.close?.() }
+  })
+}

@@ -1,0 +1,70 @@
+import Type, { type Static } from 'typebox'
+
+// The bodies are the seed implementation's: clients already parse these keys and words.
+// Fields may be added (documented here), never renamed or removed.
+
+export const CheckDetailSchema = Type.Object({
+  status: Type.Union([Type.Literal('pass'), Type.Literal('fail')], {
+    description: 'The outcome of this check'
+  }),
+  durationMs: Type.Number({ description: 'How long the check took, in milliseconds' }),
+  checkedAt: Type.String({
+    description: 'When the result was taken (ISO 8601). Results are cached for a short TTL, so this tells how old it is'
+  })
+}, { $id: 'BotsHealthCheckDetail', additionalProperties: false })
+
+const ChecksSchema = Type.Record(Type.String(), Type.Boolean(), {
+  description: 'One key per check, true when it passed'
+})
+const ErrorsSchema = Type.Array(Type.String(), {
+  description: 'One line per failing check; present only when a check failed'
+})
+const DetailsSchema = Type.Record(Type.String(), Type.Ref('BotsHealthCheckDetail'), {
+  description: 'Per-check duration and result time, keyed like `checks`'
+})
+
+export const LiveReportSchema = Type.Object({
+  status: Type.Literal('ok'),
+  check: Type.Literal('liveness'),
+  message: Type.String()
+}, { $id: 'BotsHealthLiveReport', additionalProperties: false, description: 'Liveness: the process answers. It never touches a dependency' })
+
+export const ReadyReportSchema = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  check: Type.Literal('readiness'),
+  checks: ChecksSchema,
+  errors: Type.Optional(ErrorsSchema),
+  mode: Type.Optional(Type.Literal('database_only', { description: 'Present when readiness is limited to the database (HEALTH_CHECK_DB_ONLY)' })),
+  details: Type.Optional(DetailsSchema)
+}, { $id: 'BotsHealthReadyReport', additionalProperties: false, description: 'Readiness: database, botssys and usersys; 200 when all pass, else 503' })
+
+export const StartupReportSchema = Type.Object({
+  status: Type.Union([Type.Literal('started'), Type.Literal('starting')]),
+  check: Type.Literal('startup'),
+  checks: ChecksSchema,
+  errors: Type.Optional(ErrorsSchema),
+  details: Type.Optional(DetailsSchema)
+}, { $id: 'BotsHealthStartupReport', additionalProperties: false, description: 'Startup: database, required tables, botssys and botssys/data, usersys, bots.ini; 200 when all pass, else 503' })
+
+export const PingResponseSchema = Type.Literal('ok', { $id: 'BotsHealthPing', description: 'text/plain `ok`; no check runs' })
+
+/** Every schema with an `$id`, in dependency order, for `fastify.addSchema` or an OpenAPI generator. */
+export const schemas = [CheckDetailSchema, LiveReportSchema, ReadyReportSchema, StartupReportSchema, PingResponseSchema] as const
+
+export type CheckDetail = Static<typeof CheckDetailSchema>
+export type LiveReport = Static<typeof LiveReportSchema>
+export type ReadyReport = {
+  status: 'ready' | 'not_ready'
+  check: 'readiness'
+  checks: Record<string, boolean>
+  errors?: string[]
+  mode?: 'database_only'
+  details?: Record<string, CheckDetail>
+}
+export type StartupReport = {
+  status: 'started' | 'starting'
+  check: 'startup'
+  checks: Record<string, boolean>
+  errors?: string[]
+  details?: Record<string, CheckDetail>
+}

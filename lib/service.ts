@@ -1,0 +1,312 @@
+import type { Check } from './check.js'
+import { cut, redact } from './redact.js'
+import type { CheckDetail, LiveReport, ReadyReport, StartupReport } from './schemas.js'
+
+/** pino's signature, which `fastify.log` has; any object with these two methods works. */
+export interface HealthLogger {
+  warn (obj: object, msg: string): void
+  info (obj: object, msg: string): void
+}
+
+export interface HealthServiceOptions {
+  /** Readiness checks: can the service take traffic now. */
+  ready: readonly Check[]
+  /** Startup checks: has the service finished initialising. */
+  startup: readonly Check[]
+  /** Hard deadline of every check, in ms. Default 500 (Kubernetes' default probe timeout is 1 s). */
+  timeoutMs?: number
+  /** How long a passing result is reused, in ms. Default 1000; 0 turns the cache off. */
+  cacheTtlMs?: number
+  /** How long a failing result is reused, in ms. Default 250; 0 turns it off. */
+  failureCacheTtlMs?: number
+  /** Readiness runs only the check named `database` and reports `"mode":"database_only"`. */
+  databaseOnly?: boolean
+  /** Once startup has passed, answer `started` without running its checks again. Default true. */
+  startupLatch?: boolean
+  /** Put failure reasons in reports. When false they read `reason withheld` (logs keep them). Default true. */
+  exposeReasons?: boolean
+  /** Strings that must never appear in a report or a log line (passwords the caller knows). */
+  secrets?: readonly string[]
+  /** Told once when readiness or startup turns unhealthy, and once when it recovers. */
+  logger?: HealthLogger
+  /** Called when the service is closed: release what it owns (pools it opened). */
+  onClose?: () => Promise<void>
+}
+
+export interface HealthService {
+  live (): Promise<LiveReport>
+  ready (): Promise<ReadyReport>
+  startup (): Promise<StartupReport>
+  /** The check names of each probe, in report order. */
+  readonly checks: { readonly ready: readonly string[], readonly startup: readonly string[] }
+  /** True once draining has begun: readiness answers 503 `shutting down`, liveness stays 200. */
+  readonly draining: boolean
+  beginDrain (): void
+  close (): Promise<void>
+}
+
+interface CheckResult {
+  readonly ok: boolean
+  /** Public, redacted, cut. */
+  readonly error?: string
+  readonly durationMs: number
+  readonly at: number
+  readonly detail: CheckDetail
+}
+
+interface Attempt {
+  /** Settles by the deadline at the latest. */
+  readonly result: Promise<CheckResult>
+  readonly startedAt: number
+}
+
+interface CheckState {
+  attempt?: Attempt
+  last?: CheckResult
+}
+
+export const LIVE_REPORT: LiveReport = Object.freeze({ status: 'ok', check: 'liveness', message: 'Process is alive' })
+export const DRAIN_ERROR = 'shutting down'
+const REASON_WITHHELD = 'reason withheld'
+
+const DEFAULTS = {
+  timeoutMs: 500,
+  cacheTtlMs: 1000,
+  failureCacheTtlMs: 250,
+  databaseOnly: false,
+  startupLatch: true,
+  exposeReasons: true
+}
+
+/**
+ * An attempt that has not settled long after its deadline is forgotten so that a check whose
+ * code never settles cannot wedge the probe for good. A well-behaved check settles soon after
+ * its signal aborts, and until then no second attempt starts.
+ */
+function stuckAfterMs (timeoutMs: number): number {
+  return Math.max(30_000, timeoutMs * 20)
+}
+
+export function createHealthService (options: HealthServiceOptions): HealthService {
+  const opts = { ...DEFAULTS, ...withoutUndefined(options), ready: options.ready, startup: options.startup }
+  const { timeoutMs, cacheTtlMs, failureCacheTtlMs, exposeReasons, logger } = opts
+  const secrets = opts.secrets ?? []
+  const states = new Map<Check, CheckState>()
+  const readyChecks = opts.databaseOnly ? opts.ready.filter((c) => c.name === 'database') : [...opts.ready]
+  const startupChecks = [...opts.startup]
+  let draining = false
+  let closed = false
+  let latched: StartupReport | undefined
+
+  function stateOf (check: Check): CheckState {
+    let state = states.get(check)
+    if (state === undefined) {
+      state = {}
+      states.set(check, state)
+    }
+    return state
+  }
+
+  function result (check: Check, startedAt: number, error?: unknown): CheckResult {
+    const now = Date.now()
+    const durationMs = now - startedAt
+    const detail: CheckDetail = { status: error === undefined ? 'pass' : 'fail', durationMs, checkedAt: new Date(now).toISOString() }
+    if (error === undefined) return Object.freeze({ ok: true, durationMs, at: now, detail })
+    const label = check.label ?? check.name
+    const raw = error instanceof Error ? error.message : String(error)
+    const message = cut(redact(raw || `${label} check failed`, secrets), 500)
+    return Object.freeze({ ok: false, error: message, durationMs, at: now, detail })
+  }
+
+  function start (check: Check, state: CheckState): Attempt {
+    const startedAt = Date.now()
+    const controller = new AbortController()
+    let settle!: (r: CheckResult) => void
+    const bounded = new Promise<CheckResult>((resolve) => { settle = resolve })
+    let decided = false
+    const decide = (r: CheckResult): void => {
+      if (decided) return
+      decided = true
+      state.last = r
+      settle(r)
+    }
+    const timer = setTimeout(() => {
+      const label = check.label ?? check.name
+      decide(result(check, startedAt, new Error(`${label} check failed: timed out after ${timeoutMs} ms`)))
+      controller.abort(new Error('deadline exceeded'))
+    }, timeoutMs)
+    const attempt: Attempt = { result: bounded, startedAt }
+    let running: Promise<void>
+    try {
+      running = Promise.resolve(check.run(controller.signal))
+    } catch (err) {
+      running = Promise.reject(err)
+    }
+    running.then(
+      () => decide(result(check, startedAt)),
+      (err: unknown) => decide(result(check, startedAt, err ?? new Error('failed')))
+    ).finally(() => {
+      clearTimeout(timer)
+      if (state.attempt === attempt) delete state.attempt
+    })
+    return attempt
+  }
+
+  function fresh (r: CheckResult | undefined, now: number): r is CheckResult {
+    if (r === undefined) return false
+    const ttl = r.ok ? cacheTtlMs : failureCacheTtlMs
+    return ttl > 0 && now - r.at < ttl
+  }
+
+  function resolve (check: Check): CheckResult | Promise<CheckResult> {
+    const state = stateOf(check)
+    const now = Date.now()
+    if (fresh(state.last, now)) return state.last
+    const current = state.attempt
+    if (current !== undefined) {
+      const abandoned = now - current.startedAt >= timeoutMs
+      if (!abandoned) return current.result
+      if (now - current.startedAt < stuckAfterMs(timeoutMs)) {
+        // The last attempt passed its deadline and still holds its resources: at most one
+        // attempt per check is in flight, so answer at once instead of stacking another.
+        const label = check.label ?? check.name
+        return result(check, now, new Error(`${label} check failed: timed out after ${timeoutMs} ms (previous attempt still pending)`))
+      }
+    }
+    const attempt = start(check, state)
+    state.attempt = attempt
+    return attempt.result
+  }
+
+  async function runAll (checks: readonly Check[]): Promise<CheckResult[]> {
+    const pending = checks.map(resolve)
+    return await Promise.all(pending)
+  }
+
+  function errorsOf (checks: readonly Check[], results: readonly CheckResult[]): string[] {
+    const errors: string[] = []
+    results.forEach((r, i) => {
+      if (r.ok) return
+      errors.push(exposeReasons ? (r.error ?? 'failed') : `${checks[i]?.name ?? 'check'}: ${REASON_WITHHELD}`)
+    })
+    return errors
+  }
+
+  function body (checks: readonly Check[], results: readonly CheckResult[]) {
+    const flags: Record<string, boolean> = {}
+    const details: Record<string, CheckDetail> = {}
+    checks.forEach((c, i) => {
+      const r = results[i]
+      flags[c.name] = r?.ok === true
+      if (r !== undefined) details[c.name] = r.detail
+    })
+    const errors = errorsOf(checks, results)
+    return { healthy: errors.length === 0, flags, details, errors }
+  }
+
+  // Reports are memoised on the identity of their results: while every result comes from the
+  // cache, every caller gets the same frozen report object.
+  function memo<R> (build: (results: readonly CheckResult[]) => R) {
+    let lastResults: readonly CheckResult[] = []
+    let lastReport: R | undefined
+    return (results: readonly CheckResult[]): R => {
+      if (lastReport !== undefined && results.length === lastResults.length && results.every((r, i) => r === lastResults[i])) {
+        return lastReport
+      }
+      lastResults = results
+      lastReport = build(results)
+      return lastReport
+    }
+  }
+
+  // The failing set each probe last reported: undefined before the first run, '' when healthy.
+  const lastFailing: Record<string, string | undefined> = {}
+  function observe (probe: 'readiness' | 'startup', checks: readonly Check[], results: readonly CheckResult[]): void {
+    const failing = checks.filter((_, i) => results[i]?.ok !== true).map((c) => c.name)
+    const key = failing.join(',')
+    const before = lastFailing[probe]
+    if (key === before) return
+    lastFailing[probe] = key
+    if (logger === undefined) return
+    if (failing.length > 0) {
+      const reasons = results.filter((r) => !r.ok).map((r) => r.error)
+      logger.warn({ probe, failing, reasons }, `${probe} is unhealthy: ${failing.join(', ')} failed`)
+    } else if (before !== undefined) {
+      logger.info({ probe }, `${probe} recovered: all checks pass`)
+    }
+  }
+
+  const buildReady = memo((results): ReadyReport => {
+    const b = body(readyChecks, results)
+    const report: ReadyReport = { status: b.healthy ? 'ready' : 'not_ready', check: 'readiness', checks: b.flags }
+    if (!b.healthy) report.errors = b.errors
+    if (opts.databaseOnly) report.mode = 'database_only'
+    report.details = b.details
+    return deepFreeze(report)
+  })
+
+  const buildStartup = memo((results): StartupReport => {
+    const b = body(startupChecks, results)
+    const report: StartupReport = { status: b.healthy ? 'started' : 'starting', check: 'startup', checks: b.flags }
+    if (!b.healthy) report.errors = b.errors
+    report.details = b.details
+    return deepFreeze(report)
+  })
+
+  let drainReport: ReadyReport | undefined
+  function drained (): ReadyReport {
+    if (drainReport === undefined) {
+      const checks: Record<string, boolean> = {}
+      for (const c of readyChecks) checks[c.name] = states.get(c)?.last?.ok === true
+      drainReport = deepFreeze({ status: 'not_ready', check: 'readiness', checks, errors: [DRAIN_ERROR], ...(opts.databaseOnly ? { mode: 'database_only' as const } : {}) })
+    }
+    return drainReport
+  }
+
+  return {
+    async live () {
+      return LIVE_REPORT
+    },
+    async ready () {
+      if (draining || closed) return drained()
+      const results = await runAll(readyChecks)
+      if (draining || closed) return drained()
+      observe('readiness', readyChecks, results)
+      return buildReady(results)
+    },
+    async startup () {
+      if (latched !== undefined) return latched
+      const results = await runAll(startupChecks)
+      observe('startup', startupChecks, results)
+      const report = buildStartup(results)
+      if (opts.startupLatch && report.status === 'started') latched = report
+      return report
+    },
+    checks: Object.freeze({
+      ready: Object.freeze(readyChecks.map((c) => c.name)),
+      startup: Object.freeze(startupChecks.map((c) => c.name))
+    }),
+    get draining () { return draining },
+    beginDrain () {
+      draining = true
+    },
+    async close () {
+      if (closed) return
+      closed = true
+      draining = true
+      await opts.onClose?.()
+    }
+  }
+}
+
+function withoutUndefined<T extends object> (o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+function deepFreeze<T> (o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o)
+    for (const v of Object.values(o)) deepFreeze(v)
+  }
+  return o
+}
