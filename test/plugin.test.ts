@@ -1,0 +1,339 @@
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyMysql from '@fastify/mysql'
+import { createPool } from 'mysql2'
+import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
+import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
+import { makeBotsEnv } from './helpers/bots-env.js'
+import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
+import { schemaErrors } from './helpers/schema.js'
+
+let db: TestDatabase
+t.before(async () => { db = await createTestDatabase('plugin') })
+t.teardown(async () => { await db.drop() })
+
+async function app (t: Test, opts: Partial<HealthPluginOptions> & { mysqlUrl?: string } = {}): Promise<FastifyInstance> {
+  const { mysqlUrl, ...health } = opts
+  const fastify = Fastify()
+  t.teardown(() => fastify.close())
+  if (health.database === undefined) await fastify.register(fastifyMysql, { connectionString: mysqlUrl ?? db.url })
+  await fastify.register(healthPlugin, { cacheTtlMs: 0, failureCacheTtlMs: 0, ...health })
+  await fastify.ready()
+  return fastify
+}
+
+function env (t: Test, o: Parameters<typeof makeBotsEnv>[0] = {}) {
+  const e = makeBotsEnv(o)
+  t.teardown(e.remove)
+  return e
+}
+
+t.test('ping answers ok as text/plain without running a check', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir })
+  const res = await fastify.inject('/health/ping')
+  t.equal(res.statusCode, 200)
+  t.equal(res.body, 'ok')
+  t.match(res.headers['content-type'], /^text\/plain/)
+  t.equal(res.headers['cache-control'], 'no-store')
+})
+
+t.test('live answers the seed body and never touches a dependency', async (t) => {
+  const port = await closedPort()
+  const fastify = await app(t, { database: { url: `mysql://root@127.0.0.1:${port}/x` }, botssys: '/nonexistent/a', usersys: '/nonexistent/b' })
+  const res = await fastify.inject('/health/live')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ok', check: 'liveness', message: 'Process is alive' })
+  t.equal(res.headers['cache-control'], 'no-store')
+  t.equal(schemaErrors('BotsHealthLiveReport', res.json()), '')
+})
+
+t.test('ready is 200 with database, botssys, usersys and config on a healthy setup', async (t) => {
+  const e = env(t)
+  const fastify = await app(t, { configDir: e.configDir })
+  const res = await fastify.inject('/health/ready')
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.equal(body.status, 'ready')
+  t.equal(body.check, 'readiness')
+  t.same(body.checks, { database: true, botssys: true, usersys: true, config: true })
+  t.notOk('errors' in body, 'errors only when there is an error')
+  t.equal(schemaErrors('BotsHealthReadyReport', body), '')
+  t.equal(res.headers['cache-control'], 'no-store')
+})
+
+t.test('startup is 200 with every check passing', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.equal(body.status, 'started')
+  t.equal(body.check, 'startup')
+  t.same(body.checks, { database: true, tables: true, botssys: true, usersys: true, config: true })
+  t.equal(schemaErrors('BotsHealthStartupReport', body), '')
+})
+
+t.test('ready is 503 when the database refuses connections', async (t) => {
+  const port = await closedPort()
+  const fastify = await app(t, { configDir: env(t).configDir, mysqlUrl: undefined, database: { url: `mysql://root@127.0.0.1:${port}/test` } })
+  const res = await fastify.inject('/health/ready')
+  t.equal(res.statusCode, 503)
+  const body = res.json()
+  t.equal(body.status, 'not_ready')
+  t.same(body.checks, { database: false, botssys: true, usersys: true, config: true })
+  t.match(body.errors, [/^Database check failed: .*ECONNREFUSED/])
+  t.equal(schemaErrors('BotsHealthReadyReport', body), '')
+})
+
+t.test('ready is 503 inside the deadline when the database accepts TCP and never answers', async (t) => {
+  const hung = await hungServer()
+  t.teardown(() => hung.close())
+  const pool = createPool({ host: '127.0.0.1', port: hung.port, user: 'root', connectTimeout: 2000 })
+  t.teardown(() => new Promise<void>((resolve) => pool.end(() => resolve())))
+  const fastify = await app(t, { configDir: env(t).configDir, database: pool, timeoutMs: 200 })
+  const started = Date.now()
+  const res = await fastify.inject('/health/ready')
+  const elapsed = Date.now() - started
+  t.equal(res.statusCode, 503)
+  t.ok(elapsed < 200 + 150, `answered in ${elapsed} ms, deadline 200 ms`)
+  t.match(res.json().errors, ['Database check failed: timed out after 200 ms'])
+  t.equal(schemaErrors('BotsHealthReadyReport', res.json()), '')
+})
+
+for (const table of ['channel', 'routes', 'ta', 'mutex']) {
+  t.test(`startup is 503 when table ${table} is missing`, async (t) => {
+    const own = await createTestDatabase(`miss_${table}`, ['channel', 'routes', 'ta', 'mutex'].filter((x) => x !== table))
+    t.teardown(() => own.drop())
+    const fastify = await app(t, { configDir: env(t).configDir, mysqlUrl: own.url })
+    const res = await fastify.inject('/health/startup')
+    t.equal(res.statusCode, 503)
+    const body = res.json()
+    t.equal(body.status, 'starting')
+    t.equal(body.checks.tables, false)
+    t.equal(body.checks.database, true)
+    t.same(body.errors, [`Missing tables: ${table}`])
+    t.equal(schemaErrors('BotsHealthStartupReport', body), '')
+    // readiness does not look at tables
+    t.equal((await fastify.inject('/health/ready')).statusCode, 200)
+  })
+}
+
+t.test('startup names every missing table in order', async (t) => {
+  const own = await createTestDatabase('empty', [])
+  t.teardown(() => own.drop())
+  const fastify = await app(t, { configDir: env(t).configDir, mysqlUrl: own.url })
+  const res = await fastify.inject('/health/startup')
+  t.same(res.json().errors, ['Missing tables: channel, routes, ta, mutex'])
+})
+
+t.test('requiredTables replaces the default list', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir, requiredTables: ['channel', 'partner'] })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 503)
+  t.same(res.json().errors, ['Missing tables: partner'])
+})
+
+t.test('ready and startup are 503 when botssys is missing', async (t) => {
+  const e = env(t, { botssys: false })
+  const fastify = await app(t, { configDir: e.configDir })
+  const ready = await fastify.inject('/health/ready')
+  t.equal(ready.statusCode, 503)
+  t.same(ready.json().checks, { database: true, botssys: false, usersys: true, config: true })
+  t.same(ready.json().errors, [`botssys directory not found: ${e.botssys}`])
+  const startup = await fastify.inject('/health/startup')
+  t.equal(startup.statusCode, 503)
+  t.equal(startup.json().checks.botssys, false)
+})
+
+t.test('startup is 503 when botssys/data is missing, and ready does not care', async (t) => {
+  const e = env(t, { data: false })
+  const fastify = await app(t, { configDir: e.configDir })
+  t.equal((await fastify.inject('/health/ready')).statusCode, 200)
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().checks.botssys, false)
+  t.same(res.json().errors, [`botssys/data directory not found: ${join(e.botssys, 'data')}`])
+})
+
+t.test('ready is 503 when usersys is missing', async (t) => {
+  const e = env(t, { usersys: false })
+  const fastify = await app(t, { configDir: e.configDir })
+  const res = await fastify.inject('/health/ready')
+  t.equal(res.statusCode, 503)
+  t.same(res.json().errors, [`usersys directory not found: ${e.usersys}`])
+  t.equal(schemaErrors('BotsHealthReadyReport', res.json()), '')
+})
+
+t.test('a missing bots.ini fails config and falls back to the default directories', async (t) => {
+  const e = env(t, { ini: null })
+  const fastify = await app(t, { configDir: e.configDir })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 503)
+  t.same(res.json().checks, { database: true, tables: true, botssys: true, usersys: true, config: false })
+  t.same(res.json().errors, [`bots.ini not found: ${join(e.configDir, 'bots.ini')}`])
+})
+
+t.test('a malformed bots.ini fails config with the file and line', async (t) => {
+  const e = env(t, { ini: '[directories]\nbotssys = botssys\nthis line has no delimiter\n' })
+  const fastify = await app(t, { configDir: e.configDir })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().checks.config, false)
+  t.match(res.json().errors, [`${join(e.configDir, 'bots.ini')} line 3: expected "key = value", "key: value" or "[section]", got: this line has no delimiter`])
+  t.equal((await fastify.inject('/health/ready')).statusCode, 503, 'a Bots process without a valid bots.ini is not ready either')
+})
+
+t.test('a bots.ini without [directories] fails config', async (t) => {
+  const e = env(t, { ini: '[settings]\nmaxdays = 30\n' })
+  const fastify = await app(t, { configDir: e.configDir })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.json().checks.config, false)
+  t.same(res.json().errors, [`bots.ini has no [directories] section: ${join(e.configDir, 'bots.ini')}`])
+})
+
+t.test('relative directories resolve against the bots environment, absolute ones are used as they are', async (t) => {
+  const e = env(t)
+  const elsewhere = env(t)
+  writeFileSync(join(e.configDir, 'bots.ini'), `[directories]\nbotssys = ${elsewhere.botssys}\nusersys = usersys\n`)
+  rmSync(e.botssys, { recursive: true })
+  const cwd = process.cwd()
+  process.chdir(elsewhere.root)
+  t.teardown(() => process.chdir(cwd))
+  const fastify = await app(t, { configDir: e.configDir })
+  const res = await fastify.inject('/health/ready')
+  t.equal(res.statusCode, 200, JSON.stringify(res.json()))
+  rmSync(e.usersys, { recursive: true })
+  const again = await fastify.inject('/health/ready')
+  t.same(again.json().errors, [`usersys directory not found: ${e.usersys}`], 'usersys is looked for in the bots environment, not the working directory')
+})
+
+t.test('explicit botssys and usersys work without a config dir', async (t) => {
+  const e = env(t)
+  const fastify = await app(t, { botssys: e.botssys, usersys: e.usersys })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 200)
+  t.same(res.json().checks, { database: true, tables: true, botssys: true, usersys: true })
+})
+
+t.test('BOTS_CONFIG_DIR is the fallback for configDir', async (t) => {
+  const e = env(t)
+  const fastify = await app(t, { env: { BOTS_CONFIG_DIR: e.configDir } })
+  t.equal((await fastify.inject('/health/startup')).statusCode, 200)
+})
+
+t.test('a trailing slash and HEAD are answered', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir })
+  for (const path of ['/health/ping/', '/health/live/', '/health/ready/', '/health/startup/']) {
+    t.equal((await fastify.inject(path)).statusCode, 200, path)
+  }
+  const head = await fastify.inject({ method: 'HEAD', url: '/health/ready' })
+  t.equal(head.statusCode, 200)
+  t.equal(head.body, '')
+  const headDown = await (await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y' })).inject({ method: 'HEAD', url: '/health/ready' })
+  t.equal(headDown.statusCode, 503)
+})
+
+t.test('the prefix option moves the routes', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir, prefix: '/bots/health' })
+  t.equal((await fastify.inject('/bots/health/ready')).statusCode, 200)
+  t.equal((await fastify.inject('/health/ready')).statusCode, 404)
+})
+
+t.test('a second mount reuses the service', async (t) => {
+  const fastify = Fastify()
+  t.teardown(() => fastify.close())
+  await fastify.register(fastifyMysql, { connectionString: db.url })
+  await fastify.register(healthPlugin, { configDir: env(t).configDir })
+  await fastify.register(async (child) => { await child.register(healthPlugin, { prefix: '/bots/health', service: fastify.health }) })
+  t.equal((await fastify.inject('/health/ready')).statusCode, 200)
+  t.equal((await fastify.inject('/bots/health/ready')).statusCode, 200)
+})
+
+t.test('ignoreTrailingSlash apps get the same routes', async (t) => {
+  const fastify = Fastify({ routerOptions: { ignoreTrailingSlash: true } })
+  t.teardown(() => fastify.close())
+  await fastify.register(fastifyMysql, { connectionString: db.url })
+  await fastify.register(healthPlugin, { configDir: env(t).configDir })
+  t.equal((await fastify.inject('/health/ready/')).statusCode, 200)
+})
+
+t.test('HEALTH_CHECK_DB_ONLY limits readiness to the database', async (t) => {
+  for (const value of ['true', 'TRUE', 'True']) {
+    const fastify = await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y', env: { HEALTH_CHECK_DB_ONLY: value } })
+    const res = await fastify.inject('/health/ready')
+    t.equal(res.statusCode, 200, value)
+    t.same(res.json().checks, { database: true })
+    t.equal(res.json().mode, 'database_only')
+    t.equal(schemaErrors('BotsHealthReadyReport', res.json()), '')
+  }
+  const off = await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y', env: { HEALTH_CHECK_DB_ONLY: 'yes' } })
+  t.equal((await off.inject('/health/ready')).statusCode, 503, 'only "true" turns it on')
+  const option = await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y', databaseOnly: true })
+  t.equal((await option.inject('/health/ready')).json().mode, 'database_only')
+})
+
+t.test('the decorator gives the same reports as the routes', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir, cacheTtlMs: 60_000 })
+  const ready = await fastify.health.ready()
+  t.same((await fastify.inject('/health/ready')).json(), ready)
+  t.same(await fastify.health.live(), { status: 'ok', check: 'liveness', message: 'Process is alive' })
+  t.same(fastify.health.checks, { ready: ['database', 'botssys', 'usersys', 'config'], startup: ['database', 'tables', 'botssys', 'usersys', 'config'] })
+})
+
+t.test('the promise flavour of @fastify/mysql and a bare mysql2 pool both work', async (t) => {
+  const fastify = Fastify()
+  t.teardown(() => fastify.close())
+  await fastify.register(fastifyMysql, { connectionString: db.url, promise: true })
+  await fastify.register(healthPlugin, { configDir: env(t).configDir, database: 'mysql' })
+  t.equal((await fastify.inject('/health/startup')).statusCode, 200)
+  const pool = createPool({ uri: db.url })
+  t.teardown(() => new Promise<void>((resolve) => pool.end(() => resolve())))
+  const bare = await app(t, { configDir: env(t).configDir, database: pool.promise() })
+  t.equal((await bare.inject('/health/startup')).statusCode, 200)
+})
+
+t.test('N concurrent probes cost one query (single-flight), counted at a proxy', async (t) => {
+  const proxy = await mysqlProxy(Number(new URL(db.url).port || 3306))
+  t.teardown(() => proxy.close())
+  const u = new URL(db.url)
+  u.port = String(proxy.port)
+  const pool = createPool({ uri: u.toString(), connectionLimit: 5 })
+  t.teardown(() => new Promise<void>((resolve) => pool.end(() => resolve())))
+  const fastify = await app(t, { botssys: env(t).botssys, usersys: env(t).usersys, database: pool, cacheTtlMs: 0 })
+  await fastify.inject('/health/ready') // open the connection
+  const before = proxy.queries
+  const results = await Promise.all(Array.from({ length: 50 }, () => fastify.inject('/health/ready')))
+  t.ok(results.every((r) => r.statusCode === 200))
+  t.equal(proxy.queries - before, 1, '50 concurrent probes, one SELECT 1')
+})
+
+t.test('bad options fail at register with a message naming the option', async (t) => {
+  const cases: [Partial<HealthPluginOptions>, RegExp][] = [
+    [{ timeoutMs: -1 }, /fastify-bots-health: timeoutMs must be a positive number/],
+    [{ timeoutMs: 'x' as never }, /timeoutMs/],
+    [{ cacheTtlMs: Number.NaN }, /cacheTtlMs/],
+    [{ prefix: 'health' }, /prefix must be a path starting with "\/"/],
+    [{ requiredTables: 'channel' as never }, /requiredTables must be an array/],
+    [{ configDir: 42 as never }, /configDir must be a non-empty string/],
+    [{ database: { nope: true } as never, configDir: '/x' }, /database must be a mysql2 pool/],
+    [{ database: 'postgres://u:secretpw@h/db', configDir: '/x' }, /unsupported database URL scheme "postgres:"/],
+    [{ database: { sqlite: '/x' } }, /configDir is required/]
+  ]
+  for (const [opts, message] of cases) {
+    const fastify = Fastify()
+    t.teardown(() => fastify.close())
+    await t.rejects(async () => { await fastify.register(healthPlugin, opts as HealthPluginOptions).ready() }, message, JSON.stringify(opts))
+  }
+  const noDb = Fastify()
+  t.teardown(() => noDb.close())
+  await t.rejects(async () => { await noDb.register(healthPlugin, { configDir: '/x' }).ready() }, /database is required: register @fastify\/mysql before this plugin, or pass database/)
+})
+
+t.test('no password reaches a response', async (t) => {
+  const fastify = await app(t, { configDir: env(t).configDir, database: { url: `mysql://root:Wr0ngPassw0rd@127.0.0.1:${new URL(db.url).port || 3306}/test` } })
+  const res = await fastify.inject('/health/startup')
+  t.equal(res.statusCode, 503)
+  t.notMatch(res.body, /Wr0ngPassw0rd/)
+  t.match(res.json().errors[0], /^Database check failed: ER_ACCESS_DENIED_ERROR/)
+})
