@@ -75,7 +75,7 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
     if (opts.handleSignals === true) handleSignals(fastify, service, opts.drainDelayMs ?? 0)
   }
 
-  for (const schema of schemas as unknown as readonly { $id: string }[]) {
+  for (const schema of schemas) {
     if (fastify.getSchema(schema.$id) === undefined) fastify.addSchema(schema)
   }
 

@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox'
+import Type, { type Static, type TSchema } from 'typebox'
 
 // The bodies are the seed implementation's: clients already parse these keys and words.
 // Fields may be added (documented here), never renamed or removed.
@@ -49,7 +49,7 @@ export const StartupReportSchema = Type.Object({
 export const PingResponseSchema = Type.Literal('ok', { $id: 'BotsHealthPing', description: 'text/plain `ok`; no check runs' })
 
 /** Every schema with an `$id`, in dependency order, for `fastify.addSchema` or an OpenAPI generator. */
-export const schemas = [CheckDetailSchema, LiveReportSchema, ReadyReportSchema, StartupReportSchema, PingResponseSchema] as const
+export const schemas: readonly (TSchema & { $id: string })[] = Object.freeze([CheckDetailSchema, LiveReportSchema, ReadyReportSchema, StartupReportSchema, PingResponseSchema] as unknown as (TSchema & { $id: string })[])
 
 export type CheckDetail = Static<typeof CheckDetailSchema>
 export type LiveReport = Static<typeof LiveReportSchema>

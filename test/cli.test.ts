@@ -1,0 +1,278 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import t, { type Test } from 'tap'
+import { makeBotsEnv, type BotsEnv } from './helpers/bots-env.js'
+import { makeSqliteDb, runCli, type CliResult } from './helpers/cli.js'
+import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, type TestDatabase } from './helpers/mysql.js'
+import { closedPort, hungServer } from './helpers/net.js'
+import { schemaErrors } from './helpers/schema.js'
+
+let db: TestDatabase
+t.before(async () => { db = await createTestDatabase('cli') })
+t.teardown(async () => { await db.drop() })
+
+/** A Bots environment with its SQLite database, ready to probe. */
+function botsEnv (t: Test, o: Parameters<typeof makeBotsEnv>[0] & { sqlite?: boolean } = {}): BotsEnv & { sqlitePath: string } {
+  const e = makeBotsEnv(o)
+  t.teardown(e.remove)
+  const sqlitePath = join(e.botssys, 'sqlitedb', 'botsdb')
+  if (o.sqlite !== false && o.botssys !== false) makeSqliteDb(e.botssys)
+  return { ...e, sqlitePath }
+}
+
+function noStack (t: Test, r: CliResult): void {
+  t.notMatch(r.stdout + r.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace')
+}
+
+t.test('live prints two lines and exits 0', async (t) => {
+  const r = await runCli(['--check', 'live'])
+  t.equal(r.code, 0)
+  t.equal(r.stdout, 'Health Check: liveness\nStatus: ok\n')
+  t.equal(r.stderr, '')
+  const dflt = await runCli([])
+  t.equal(dflt.stdout, r.stdout, '--check defaults to live')
+})
+
+t.test('live depends on nothing: malformed bots.ini, no directories, database down', async (t) => {
+  const e = botsEnv(t, { ini: 'garbage without a section\n', botssys: false, usersys: false })
+  const port = await closedPort()
+  const r = await runCli(['--check', 'live', '--config-dir', e.configDir, '--database-url', `mysql://root@127.0.0.1:${port}/x`])
+  t.equal(r.code, 0)
+  const json = await runCli(['--check', 'live', '--json', '--config-dir', '/nonexistent'])
+  t.same(JSON.parse(json.stdout), { status: 'ok', check: 'liveness', message: 'Process is alive' })
+})
+
+t.test('ready and startup on Bots\' SQLite default: exit 0, the seed\'s text', async (t) => {
+  const e = botsEnv(t)
+  const ready = await runCli(['--check', 'ready', '--config-dir', e.configDir])
+  t.equal(ready.code, 0, ready.stdout + ready.stderr)
+  t.equal(ready.stdout, 'Health Check: readiness\nStatus: ready\n\nChecks:\n  ✓ database\n  ✓ botssys\n  ✓ usersys\n  ✓ config\n')
+  const startup = await runCli(['--check', 'startup', '--config-dir', e.configDir])
+  t.equal(startup.code, 0)
+  t.equal(startup.stdout, 'Health Check: startup\nStatus: started\n\nChecks:\n  ✓ database\n  ✓ tables\n  ✓ botssys\n  ✓ usersys\n  ✓ config\n')
+})
+
+t.test('--json prints the route\'s report, schema-valid, also when unhealthy', async (t) => {
+  const e = botsEnv(t, { data: false })
+  const ok = await runCli(['--check', 'ready', '--json', '--config-dir', e.configDir])
+  t.equal(ok.code, 0)
+  t.equal(schemaErrors('BotsHealthReadyReport', JSON.parse(ok.stdout)), '')
+  const bad = await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir])
+  t.equal(bad.code, 1)
+  const report = JSON.parse(bad.stdout)
+  t.equal(schemaErrors('BotsHealthStartupReport', report), '')
+  t.equal(report.status, 'starting')
+  t.same(report.errors, [`botssys/data directory not found: ${join(e.botssys, 'data')}`])
+  t.match(bad.stdout, /^\{\n {2}"status"/, 'indented by 2')
+})
+
+t.test('--quiet prints nothing, in every outcome', async (t) => {
+  const e = botsEnv(t, { usersys: false })
+  for (const check of ['live', 'ready', 'startup']) {
+    const r = await runCli(['--check', check, '--quiet', '--config-dir', e.configDir])
+    t.equal(r.code, check === 'live' ? 0 : 1, check)
+    t.equal(r.stdout + r.stderr, '', check)
+  }
+  const bad = await runCli(['--check', 'nope', '--quiet'])
+  t.equal(bad.code, 2)
+})
+
+t.test('unhealthy text lists the failing checks and errors', async (t) => {
+  const e = botsEnv(t, { usersys: false })
+  const r = await runCli(['--check', 'ready', '--config-dir', e.configDir])
+  t.equal(r.code, 1)
+  t.equal(r.stdout, `Health Check: readiness\nStatus: not_ready\n\nChecks:\n  ✓ database\n  ✓ botssys\n  ✗ usersys\n  ✓ config\n\nErrors:\n  - usersys directory not found: ${e.usersys}\n`)
+})
+
+t.test('no data dir: startup 1, ready 0', async (t) => {
+  const e = botsEnv(t, { data: false })
+  t.equal((await runCli(['--check', 'ready', '--config-dir', e.configDir])).code, 0)
+  t.equal((await runCli(['--check', 'startup', '--config-dir', e.configDir])).code, 1)
+})
+
+t.test('a missing SQLite file is database false, and it is still missing afterwards', async (t) => {
+  const e = botsEnv(t, { sqlite: false })
+  for (const check of ['ready', 'startup']) {
+    const r = await runCli(['--check', check, '--json', '--config-dir', e.configDir])
+    t.equal(r.code, 1)
+    const report = JSON.parse(r.stdout)
+    t.equal(report.checks.database, false)
+    t.match(report.errors[0], `Database check failed: SQLite database not found: ${e.sqlitePath}`)
+  }
+  t.notOk(existsSync(e.sqlitePath), 'no database file was created')
+  t.notOk(existsSync(join(e.botssys, 'sqlitedb')), 'nor its directory')
+})
+
+t.test('an empty SQLite database: ready 0, startup 1 with every table missing', async (t) => {
+  const e = botsEnv(t, { sqlite: false })
+  makeSqliteDb(e.botssys, [])
+  t.equal((await runCli(['--check', 'ready', '--config-dir', e.configDir])).code, 0)
+  const r = await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir])
+  t.equal(r.code, 1)
+  t.same(JSON.parse(r.stdout).errors, ['Missing tables: channel, routes, ta, mutex'])
+  writeFileSync(e.sqlitePath, '')
+  const zero = await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir])
+  t.same(JSON.parse(zero.stdout).errors, ['Missing tables: channel, routes, ta, mutex'], 'a zero-byte file too')
+})
+
+t.test('a file that is not a database is database false with SQLite\'s reason', async (t) => {
+  const e = botsEnv(t, { sqlite: false })
+  makeSqliteDb(e.botssys, [])
+  writeFileSync(e.sqlitePath, 'this is not a database, but long enough to have a header of its own '.repeat(20))
+  const r = await runCli(['--check', 'ready', '--json', '--config-dir', e.configDir])
+  t.equal(r.code, 1)
+  t.match(JSON.parse(r.stdout).errors[0], /^Database check failed: .*not a database/)
+})
+
+t.test('no bots.ini: ready and startup 1, an error naming the file, the default botssys used', async (t) => {
+  const e = botsEnv(t, { ini: null })
+  for (const check of ['ready', 'startup']) {
+    const r = await runCli(['--check', check, '--json', '--config-dir', e.configDir])
+    t.equal(r.code, 1)
+    const report = JSON.parse(r.stdout)
+    t.equal(report.checks.config, false)
+    t.equal(report.checks.database, true, 'the SQLite database is looked for in the default botssys')
+    t.same(report.errors, [`bots.ini not found: ${join(e.configDir, 'bots.ini')}`])
+  }
+})
+
+t.test('a malformed bots.ini: exit 1 with the line that failed, no traceback', async (t) => {
+  const e = botsEnv(t, { ini: '[directories]\nbotssys = botssys\nusersys\n' })
+  const r = await runCli(['--check', 'startup', '--config-dir', e.configDir])
+  t.equal(r.code, 1)
+  t.match(r.stdout, `  - ${join(e.configDir, 'bots.ini')} line 3: expected "key = value", "key: value" or "[section]", got: usersys`)
+  noStack(t, r)
+})
+
+t.test('--config-dir that is missing or a file gives a clear unhealthy report', async (t) => {
+  const file = join(tmpdir(), `bots-cli-file-${process.pid}`)
+  writeFileSync(file, 'x')
+  t.teardown(() => rmSync(file, { force: true }))
+  const missing = await runCli(['--check', 'startup', '--config-dir', '/nonexistent/config'])
+  t.equal(missing.code, 1)
+  t.match(missing.stdout, '  - config directory not found: /nonexistent/config')
+  const isFile = await runCli(['--check', 'ready', '--config-dir', file])
+  t.equal(isFile.code, 1)
+  t.match(isFile.stdout, `  - config directory is not a directory: ${file}`)
+  noStack(t, isFile)
+})
+
+t.test('the working directory does not matter: relative paths resolve against the bots environment', async (t) => {
+  const e = botsEnv(t)
+  const fromRoot = await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir], { cwd: '/' })
+  const fromTmp = await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir], { cwd: tmpdir() })
+  const fromEnv = await runCli(['--check', 'startup', '--json', '--config-dir', 'config'], { cwd: e.root })
+  for (const r of [fromRoot, fromTmp, fromEnv]) t.equal(r.code, 0, r.stdout)
+  t.same(JSON.parse(fromRoot.stdout).checks, JSON.parse(fromTmp.stdout).checks)
+  const viaEnv = await runCli(['--check', 'startup'], { cwd: '/', env: { BOTS_CONFIG_DIR: e.configDir } })
+  t.equal(viaEnv.code, 0, 'BOTS_CONFIG_DIR')
+  const dflt = await runCli(['--check', 'startup'], { cwd: e.root })
+  t.equal(dflt.code, 0, './config is the last default')
+  t.ok(relative(e.root, e.configDir) === 'config')
+})
+
+t.test('MySQL through DATABASE_URL: 0 with the tables, 1 with one dropped, 1 when refused', async (t) => {
+  const own = await createTestDatabase('cli_drop')
+  t.teardown(() => own.drop())
+  const e = botsEnv(t, { sqlite: false })
+  const ok = await runCli(['--check', 'startup', '--config-dir', e.configDir], { env: { DATABASE_URL: own.url } })
+  t.equal(ok.code, 0, ok.stdout)
+  await own.admin.query('DROP TABLE mutex')
+  const dropped = await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir], { env: { DATABASE_URL: own.url } })
+  t.equal(dropped.code, 1)
+  t.same(JSON.parse(dropped.stdout).errors, ['Missing tables: mutex'])
+  const port = await closedPort()
+  const refused = await runCli(['--check', 'ready', '--json', '--config-dir', e.configDir], { env: { DATABASE_URL: `mariadb://root@127.0.0.1:${port}/x` } })
+  t.equal(refused.code, 1)
+  t.match(JSON.parse(refused.stdout).errors[0], /^Database check failed: .*ECONNREFUSED/)
+})
+
+t.test('a hung database: exit 1 by the deadline, not at the driver\'s connect timeout', async (t) => {
+  const hung = await hungServer()
+  t.teardown(() => hung.close())
+  const e = botsEnv(t)
+  const r = await runCli(['--check', 'ready', '--timeout', '300', '--config-dir', e.configDir, '--database-url', `mysql://root@127.0.0.1:${hung.port}/x`])
+  t.equal(r.code, 1)
+  t.match(r.stdout, 'Database check failed: timed out after 300 ms')
+  t.ok(r.ms < 3000, `exited after ${r.ms} ms`)
+})
+
+t.test('precedence: --database-url > DATABASE_URL > DB_* > SQLite default', async (t) => {
+  const e = botsEnv(t, { sqlite: false }) // the SQLite default is missing: only a chosen MySQL passes
+  const port = await closedPort()
+  const refused = `mysql://root@127.0.0.1:${port}/x`
+  const dbEnv = { DB_HOST: MYSQL_HOST, DB_PORT: String(MYSQL_PORT), DB_NAME: db.name, DB_USER: new URL(db.url).username, DB_PASSWORD: decodeURIComponent(new URL(db.url).password) }
+  const args = ['--check', 'startup', '--json', '--config-dir', e.configDir]
+  t.equal((await runCli([...args, '--database-url', db.url], { env: { DATABASE_URL: refused, DB_HOST: '127.0.0.1', DB_PORT: String(port) } })).code, 0, '--database-url wins')
+  t.equal((await runCli(args, { env: { DATABASE_URL: db.url, DB_HOST: '127.0.0.1', DB_PORT: String(port) } })).code, 0, 'DATABASE_URL beats DB_*')
+  t.equal((await runCli(args, { env: dbEnv })).code, 0, 'DB_* beats the SQLite default')
+  const sqlite = await runCli(args)
+  t.equal(sqlite.code, 1)
+  t.match(JSON.parse(sqlite.stdout).errors[0], 'SQLite database not found', 'SQLite last')
+  t.equal((await runCli([...args, '--database-url', refused], { env: { DATABASE_URL: db.url } })).code, 1, 'a bad --database-url is not skipped')
+  const sqliteUrl = botsEnv(t)
+  t.equal((await runCli(['--check', 'startup', '--config-dir', e.configDir, '--database-url', `sqlite:${sqliteUrl.sqlitePath}`])).code, 0, 'sqlite:PATH')
+  t.equal((await runCli(['--check', 'startup', '--config-dir', e.configDir, '--database-url', sqliteUrl.sqlitePath])).code, 0, 'a plain path')
+})
+
+t.test('no password in any output', async (t) => {
+  const e = botsEnv(t, { sqlite: false })
+  const secret = 'N0t-The-Pa55word'
+  const u = new URL(db.url)
+  u.username = 'bots_nobody'
+  u.password = secret
+  const runs = [
+    await runCli(['--check', 'startup', '--config-dir', e.configDir], { env: { DATABASE_URL: u.toString() } }),
+    await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir, '--database-url', u.toString()]),
+    await runCli(['--check', 'ready', '--config-dir', e.configDir], { env: { DB_HOST: MYSQL_HOST, DB_PORT: String(MYSQL_PORT), DB_USER: 'bots_nobody', DB_PASSWORD: secret, DB_NAME: 'x' } }),
+    await runCli(['--check', 'ready', '--config-dir', e.configDir, '--database-url', `ftp://user:${secret}@host/x`])
+  ]
+  for (const r of runs) {
+    t.not(r.code, 0)
+    t.notMatch(r.stdout + r.stderr, secret)
+    noStack(t, r)
+  }
+  t.match(runs[0]?.stdout, /Access denied/)
+  t.equal(runs[3]?.code, 2, 'an unsupported URL is an error of the probe')
+  t.match(runs[3]?.stderr, 'bots-healthcheck: error: unsupported database URL scheme "ftp:" in ftp://host/x')
+})
+
+t.test('bad arguments: usage on stderr, exit 2, no stack trace', async (t) => {
+  const cases = [['--bogus'], ['--check', 'nope'], ['--check'], ['--timeout', 'soon'], ['--timeout', '0'], ['positional'], ['--config-dir', '']]
+  for (const args of cases) {
+    const r = await runCli(args)
+    t.equal(r.code, 2, args.join(' '))
+    t.equal(r.stdout, '')
+    t.match(r.stderr, /^bots-healthcheck: .+\nusage: bots-healthcheck \[--check live\|ready\|startup\]/)
+    noStack(t, r)
+  }
+  t.match((await runCli(['--check', 'nope'])).stderr, '--check must be live, ready or startup, got "nope"')
+})
+
+t.test('--help and --version', async (t) => {
+  const help = await runCli(['--help'])
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^usage: bots-healthcheck/)
+  t.match(help.stdout, '--database-url URL')
+  const version = await runCli(['--version'])
+  t.equal(version.code, 0)
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  t.equal(version.stdout, `${pkg.version}\n`)
+})
+
+t.test('a probe loads neither Fastify nor TypeBox, and live loads no driver', async (t) => {
+  const e = botsEnv(t)
+  const trace = join(e.root, 'imports.txt')
+  const hook = new URL('./fixtures/trace-imports.mjs', import.meta.url).pathname
+  for (const check of ['live', 'startup']) {
+    writeFileSync(trace, '')
+    const r = await runCli(['--check', check, '--config-dir', e.configDir], { nodeArgs: ['--import', hook], env: { TRACE_IMPORTS_FILE: trace } })
+    t.equal(r.code, 0)
+    const loaded = readFileSync(trace, 'utf8')
+    t.match(loaded, /dist\/cli\.js/, 'the trace works')
+    t.notMatch(loaded, /node_modules\/(fastify|typebox|@fastify|mysql2)\//, `${check} loads no fastify, typebox or mysql2`)
+    if (check === 'live') t.notMatch(loaded, /better-sqlite3|ini\/|health\.js/, 'live loads no driver, no config reader')
+    else t.match(loaded, /better-sqlite3/, 'startup on SQLite loads its driver')
+  }
+})

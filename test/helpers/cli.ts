@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { BOTS_TABLES } from './mysql.js'
+
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+
+export interface CliResult { code: number, stdout: string, stderr: string, ms: number }
+
+/** Spawns the built CLI with a clean environment (only PATH and what the test gives). */
+export function runCli (args: string[], opts: { cwd?: string, env?: Record<string, string>, nodeArgs?: string[] } = {}): Promise<CliResult> {
+  const started = Date.now()
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
+      cwd: opts.cwd ?? process.cwd(),
+      env: { PATH: process.env.PATH ?? '', ...opts.env },
+      timeout: 20_000
+    }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1
+      resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: Date.now() - started })
+    })
+  })
+}
+
+/** Bots' SQLite database at `<botssys>/sqlitedb/botsdb` with the given tables. */
+export function makeSqliteDb (botssys: string, tables: readonly string[] = BOTS_TABLES): string {
+  const dir = join(botssys, 'sqlitedb')
+  const path = join(dir, 'botsdb')
+  mkdirSync(dir, { recursive: true })
+  const db = new Database(path)
+  for (const t of tables) db.exec(`CREATE TABLE "${t}" (id INTEGER PRIMARY KEY)`)
+  db.close()
+  return path
+}
