@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { type BotsHealthOptions, createBotsHealth, type DatabaseOption, HealthOptionsError, validateOptions } from './health.js'
 import { schemas } from './schemas.js'
@@ -20,6 +20,11 @@ export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' 
   handleSignals?: boolean
   /** Log readiness/startup transitions on `fastify.log`. Default true. */
   log?: boolean
+  /**
+   * Fastify's log level for the probe routes, so that a probe every few seconds does not write
+   * two request lines each time. Default `'warn'`; `'info'` logs them like any route.
+   */
+  routeLogLevel?: LogLevel
 }
 
 declare module 'fastify' {
@@ -73,6 +78,11 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
     })
     fastify.addHook('onClose', async () => { await service.close() })
     if (opts.handleSignals === true) handleSignals(fastify, service, opts.drainDelayMs ?? 0)
+    if ((opts.drainDelayMs ?? 0) > 0 && opts.handleSignals !== true && (fastify.initialConfig as { return503OnClosing?: boolean }).return503OnClosing !== false) {
+      // Fastify answers every request with its own 503 body once close() has begun; the probes
+      // keep their bodies (and liveness its 200) during the drain only with this server option.
+      fastify.log.warn('fastify-bots-health: drainDelayMs is set but the server has return503OnClosing on: during fastify.close() the probes answer Fastify\'s generic 503. Create the server with { return503OnClosing: false }, or drain through handleSignals, which drains before close() begins')
+    }
   }
 
   for (const schema of schemas) {
@@ -80,13 +90,14 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
   }
 
   const service = health
+  const logLevel = opts.routeLogLevel ?? 'warn'
   const routerOptions = fastify.initialConfig as { routerOptions?: { ignoreTrailingSlash?: boolean }, ignoreTrailingSlash?: boolean }
   const trailingSlashIgnored = routerOptions.routerOptions?.ignoreTrailingSlash === true || routerOptions.ignoreTrailingSlash === true
 
   function route (path: string, schema: Record<number, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, schema: { response: schema, hide: u.endsWith('/') }, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, schema: { response: schema, hide: u.endsWith('/') }, handler })
     }
   }
 

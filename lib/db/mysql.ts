@@ -58,10 +58,18 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean } 
           conn.release()
           return reject(abortError(signal))
         }
-        const onAbort = (): void => conn.destroy()
+        let settled = false
+        // mysql2 does not call back a query whose connection is destroyed: once it is, the
+        // connection is given back (gone), so the attempt settles here.
+        const onAbort = (): void => {
+          conn.destroy()
+          settled = true
+          reject(abortError(signal))
+        }
         signal.addEventListener('abort', onAbort, { once: true })
         conn.query({ sql }, (qerr, rows) => {
           signal.removeEventListener('abort', onAbort)
+          if (settled) return
           if (qerr) {
             // A connection whose query failed may be in any state: do not hand it back.
             conn.destroy()

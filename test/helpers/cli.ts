@@ -10,13 +10,15 @@ export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 export interface CliResult { code: number, stdout: string, stderr: string, ms: number }
 
 /** Spawns the built CLI with a clean environment (only PATH and what the test gives). */
-export function runCli (args: string[], opts: { cwd?: string, env?: Record<string, string>, nodeArgs?: string[] } = {}): Promise<CliResult> {
+export function runCli (args: string[], opts: { cwd?: string, env?: Record<string, string>, nodeArgs?: string[], uid?: number, gid?: number } = {}): Promise<CliResult> {
   const started = Date.now()
   return new Promise((resolve) => {
     execFile(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: { PATH: process.env.PATH ?? '', ...opts.env },
-      timeout: 20_000
+      timeout: 20_000,
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {})
     }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1
       resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: Date.now() - started })
