@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // bots-healthcheck: the exec-probe front end. It never imports Fastify, and loads a database
 // driver only for the checks that need one: it is spawned on every probe of every worker pod.
 import { readFileSync } from 'node:fs'
@@ -121,6 +120,7 @@ function render (report: Report): string {
 }
 
 function version (): string {
+  // The CLI ships as one CommonJS bundle next to package.json's folder (dist/), see package.json.
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   return pkg.version
 }

@@ -1,10 +1,23 @@
 import { stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'
 
 interface Statement { get (): unknown, all (): unknown[] }
 interface Database { prepare (sql: string): Statement, close (): void }
-type DatabaseConstructor = new (path: string, options: { readonly: boolean, fileMustExist: boolean, timeout: number }) => Database
+type DatabaseConstructor = new (path: string, options: { readonly: boolean, fileMustExist: boolean, timeout: number, nativeBinding?: string }) => Database
+
+/**
+ * The addon's path, so that better-sqlite3 need not search for it with `bindings` (a few ms of
+ * every CLI probe). Where the build lives elsewhere, better-sqlite3 finds it itself.
+ */
+function nativeBinding (): { nativeBinding?: string } {
+  try {
+    return { nativeBinding: createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node') }
+  } catch {
+    return {}
+  }
+}
 
 let driver: Promise<DatabaseConstructor> | undefined
 
@@ -42,7 +55,7 @@ export function sqliteAdapter (path: string, options: { busyTimeoutMs?: number }
     const Driver = await loadDriver()
     if (signal.aborted) throw abortError(signal)
     // A busy timeout blocks the event loop while it waits, so keep it short.
-    db = new Driver(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 100 })
+    db = new Driver(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 100, ...nativeBinding() })
     return db
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { BOTS_TABLES } from './mysql.js'
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+export const CLI = fileURLToPath(new URL('../../dist/bots-healthcheck.cjs', import.meta.url))
 
 export interface CliResult { code: number, stdout: string, stderr: string, ms: number }
 
