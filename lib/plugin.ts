@@ -34,6 +34,7 @@ declare module 'fastify' {
 }
 
 const NO_STORE = 'no-store'
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 function validatePrefix (prefix: unknown): string {
   if (prefix === undefined) return '/health'
@@ -106,19 +107,27 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
     reply.header('cache-control', NO_STORE).type('text/plain; charset=utf-8')
     return 'ok'
   })
-  route('live', { 200: ref('BotsHealthLiveReport') }, async (_req, reply) => {
-    reply.header('cache-control', NO_STORE)
-    return await service.live()
-  })
+  // Reports are frozen and reused while their results are cached, so each is serialised (by the
+  // route's schema serialiser) once and then sent as the same string.
+  const serialised = new WeakMap<object, string>()
+  function sendReport (reply: FastifyReply, report: object, code: number): FastifyReply {
+    reply.code(code).header('cache-control', NO_STORE).type(JSON_TYPE)
+    let body = serialised.get(report)
+    if (body === undefined) {
+      body = String(reply.serialize(report))
+      serialised.set(report, body)
+    }
+    return reply.send(body)
+  }
+
+  route('live', { 200: ref('BotsHealthLiveReport') }, async (_req, reply) => sendReport(reply, await service.live(), 200))
   route('ready', { 200: ref('BotsHealthReadyReport'), 503: ref('BotsHealthReadyReport') }, async (_req, reply) => {
     const report = await service.ready()
-    reply.code(report.status === 'ready' ? 200 : 503).header('cache-control', NO_STORE)
-    return report
+    return sendReport(reply, report, report.status === 'ready' ? 200 : 503)
   })
   route('startup', { 200: ref('BotsHealthStartupReport'), 503: ref('BotsHealthStartupReport') }, async (_req, reply) => {
     const report = await service.startup()
-    reply.code(report.status === 'started' ? 200 : 503).header('cache-control', NO_STORE)
-    return report
+    return sendReport(reply, report, report.status === 'started' ? 200 : 503)
   })
 }
 

@@ -178,9 +178,13 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     return attempt.result
   }
 
-  async function runAll (checks: readonly Check[]): Promise<CheckResult[]> {
+  // The hot path of a probe: while every result is cached, no promise is made at all.
+  function runAll (checks: readonly Check[]): CheckResult[] | Promise<CheckResult[]> {
     const pending = checks.map(resolve)
-    return await Promise.all(pending)
+    for (const p of pending) {
+      if (p instanceof Promise) return Promise.all(pending)
+    }
+    return pending as CheckResult[]
   }
 
   function errorsOf (checks: readonly Check[], results: readonly CheckResult[]): string[] {
@@ -269,14 +273,16 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     },
     async ready () {
       if (draining || closed) return drained()
-      const results = await runAll(readyChecks)
+      const ran = runAll(readyChecks)
+      const results = ran instanceof Promise ? await ran : ran
       if (draining || closed) return drained()
       observe('readiness', readyChecks, results)
       return buildReady(results)
     },
     async startup () {
       if (latched !== undefined) return latched
-      const results = await runAll(startupChecks)
+      const ran = runAll(startupChecks)
+      const results = ran instanceof Promise ? await ran : ran
       observe('startup', startupChecks, results)
       const report = buildStartup(results)
       if (opts.startupLatch && report.status === 'started') latched = report

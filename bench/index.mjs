@@ -1,0 +1,256 @@
+// npm run bench — this plugin against bare Fastify, @fastify/under-pressure, fastify-healthcheck
+// and a naive `SELECT 1` handler, in one run. Each server runs in a process of its own; autocannon
+// loads them from this process, taking turns (A B C … A B C …) so that drift on a shared machine
+// hits every contender alike. Medians of the rounds and ratios are printed; the raw numbers go to
+// bench/results/latest.json and, for a full run, the tables to bench/RESULTS.md.
+//
+// Needs a MariaDB/MySQL server: BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test).
+// `--smoke` (CI) runs every case for a fraction of a second, to keep the bench from rotting.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { createPool } from 'mysql2/promise'
+import { createDemoEnv } from '../scripts/create-demo-env.mjs'
+import { benchCli } from './cli.mjs'
+import { fmt, median, table, verdict } from './lib.mjs'
+
+const smoke = process.argv.includes('--smoke')
+const ROUNDS = smoke ? 1 : Number(process.env.BENCH_ROUNDS ?? 3)
+const DURATION = smoke ? 0.5 : Number(process.env.BENCH_DURATION ?? 4)
+const CONNECTIONS = 50
+const DEADLINE = 500 // the plugin's default timeoutMs
+const TTL = 1000 // the plugin's default cacheTtlMs
+const mysqlUrl = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'
+const out = []
+const log = (s = '') => { out.push(s); console.log(s) }
+
+async function requireDatabase () {
+  const admin = createPool({ uri: mysqlUrl, connectionLimit: 1, connectTimeout: 3000 })
+  try {
+    await admin.query('SELECT 1')
+  } catch (err) {
+    console.error(`bench: no MariaDB/MySQL answers at ${new URL(mysqlUrl).host} (${err.code ?? err.message}).\n` +
+      'Start one (the machine\'s, or `.ci/run` installs one), or point BENCH_MYSQL_URL at a server the bench may create a database on.')
+    process.exit(2)
+  }
+  const name = `bh_bench_${process.pid}`
+  await admin.query(`CREATE DATABASE \`${name}\``)
+  for (const t of ['channel', 'routes', 'ta', 'mutex']) await admin.query(`CREATE TABLE \`${name}\`.\`${t}\` (id INT PRIMARY KEY)`)
+  const u = new URL(mysqlUrl)
+  u.pathname = '/' + name
+  return {
+    url: u.toString(),
+    /** Statements the server has executed, all clients together (this one's SHOW included). */
+    async questions () {
+      const [rows] = await admin.query("SHOW GLOBAL STATUS LIKE 'Questions'")
+      return Number(rows[0].Value)
+    },
+    /** Waits until the previous contender's queued queries have drained, then counts. */
+    async settledQuestions () {
+      let last = await this.questions()
+      for (let i = 0; i < 50; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        const now = await this.questions()
+        if (now - last <= 1) return now
+        last = now
+      }
+      return last
+    },
+    async drop () {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``)
+      await admin.end()
+    }
+  }
+}
+
+// On a machine with two cores or more, the servers get core 1 and this process (autocannon)
+// core 0, so that the contenders do not compete with their own load generator.
+const taskset = cpus().length >= 2 && spawnSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' }).status === 0
+
+function startServer (variant, env) {
+  const script = fileURLToPath(new URL('./server.mjs', import.meta.url))
+  const [cmd, args] = taskset ? ['taskset', ['-c', '1', process.execPath, script, variant]] : [process.execPath, [script, variant]]
+  const child = spawn(cmd, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  return new Promise((resolve, reject) => {
+    let buf = ''
+    child.stdout.on('data', (c) => {
+      buf += c
+      const line = buf.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve({ child, port: JSON.parse(line).port, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) })
+    })
+    child.once('exit', (code) => reject(new Error(`server ${variant} exited with ${code}`)))
+  })
+}
+
+function load (url, duration = DURATION) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration, pipelining: 1 }, (err, r) => err ? reject(err) : resolve(r))
+  })
+}
+
+/** Rounds of each contender in turn; returns per contender the medians of req/s and p99. */
+async function compare (contenders, { onRound } = {}) {
+  const runs = contenders.map(() => [])
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, c] of contenders.entries()) {
+      const before = onRound ? await onRound.before(c) : undefined
+      const r = await load(c.url)
+      const extra = onRound ? await onRound.after(c, before, r) : {}
+      runs[i].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, duration: r.duration, ...extra })
+    }
+  }
+  return contenders.map((c, i) => ({
+    name: c.name,
+    rps: median(runs[i].map((r) => r.rps)),
+    p99: median(runs[i].map((r) => r.p99)),
+    non2xx: runs[i].reduce((s, r) => s + r.non2xx, 0),
+    errors: runs[i].reduce((s, r) => s + r.errors, 0),
+    runs: runs[i]
+  }))
+}
+
+function resultTable (results, base) {
+  return table(['contender', 'req/s (median)', 'p99 ms', `× ${base.name}`, 'non-2xx', 'errors'],
+    results.map((r) => [r.name, fmt(r.rps, 0), fmt(r.p99, 1), fmt(r.rps / base.rps), r.non2xx, r.errors]))
+}
+
+/**
+ * A database that accepts TCP and never answers. It keeps each connection's open interval: a
+ * connection closed by the client takes a moment to be seen closed here, so "in flight" counts
+ * connections open together for longer than 10 ms (the raw peak is reported too).
+ */
+async function hungDatabase () {
+  const intervals = []
+  const sockets = new Set()
+  const server = createServer((s) => {
+    const interval = { from: performance.now(), to: Infinity }
+    intervals.push(interval)
+    sockets.add(s)
+    s.on('close', () => { interval.to = performance.now(); sockets.delete(s) })
+    s.on('error', () => {})
+  })
+  const peak = (minOverlapMs) => {
+    let max = 0
+    for (const a of intervals) {
+      const together = intervals.filter((b) => Math.min(a.to, b.to) - Math.max(a.from, b.from) > minOverlapMs).length
+      max = Math.max(max, together)
+    }
+    return max
+  }
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: server.address().port,
+    stats: () => ({ accepted: intervals.length, maxOpen: peak(10), rawPeak: peak(0) }),
+    close: () => { for (const s of sockets) s.destroy(); return new Promise((resolve) => server.close(resolve)) }
+  }
+}
+
+const started = Date.now()
+const db = await requireDatabase()
+const { configDir } = await createDemoEnv()
+const results = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, smoke, rounds: ROUNDS, durationS: DURATION, connections: CONNECTIONS }
+const targets = []
+const servers = []
+try {
+  const env = { BENCH_DB_URL: db.url, BENCH_CONFIG_DIR: configDir }
+  const plugin = await startServer('plugin', env)
+  servers.push(plugin)
+  const readyBody = await (await fetch(`http://127.0.0.1:${plugin.port}/health/ready`)).text()
+  if (!readyBody.includes('"status":"ready"')) throw new Error(`the plugin is not ready on the bench database: ${readyBody}`)
+  const [bare, healthcheck, pressure, naive, pressureDb] = await Promise.all(
+    ['bare', 'fastify-healthcheck', 'under-pressure', 'naive', 'under-pressure-db'].map((v) => startServer(v, { ...env, BENCH_READY_BODY: readyBody })))
+  servers.push(bare, healthcheck, pressure, naive, pressureDb)
+  const at = (s, path) => `http://127.0.0.1:${s.port}${path}`
+  log(`# fastify-bots-health benchmarks\n\n${results.machine.cpus} cores (${results.machine.cpu}), Node ${results.machine.node}; ` +
+    `autocannon ${CONNECTIONS} connections, ${ROUNDS} interleaved round(s) of ${DURATION} s per contender${smoke ? ' (smoke mode: not a measurement)' : ''}.`)
+
+  // 1. ping
+  const ping = await compare([
+    { name: 'plugin /health/ping', url: at(plugin, '/health/ping') },
+    { name: 'bare Fastify route', url: at(bare, '/ping') },
+    { name: 'fastify-healthcheck', url: at(healthcheck, '/health') },
+    { name: 'under-pressure /status', url: at(pressure, '/status') }
+  ])
+  log('\n## 1. ping\n\n' + resultTable(ping, ping[1]))
+  results.ping = ping
+  targets.push(['ping ≥ 0.97× bare route', fmt(ping[0].rps / ping[1].rps), verdict(ping[0].rps / ping[1].rps >= 0.97)])
+
+  // 2. live
+  const live = await compare([
+    { name: 'plugin /health/live', url: at(plugin, '/health/live') },
+    { name: 'bare JSON route', url: at(bare, '/live') }
+  ])
+  log('\n## 2. live\n\n' + resultTable(live, live[1]))
+  results.live = live
+  targets.push(['live ≥ 0.97× bare JSON route', fmt(live[0].rps / live[1].rps), verdict(live[0].rps / live[1].rps >= 0.97)])
+
+  // 3. ready, healthy database; the server counts the statements
+  const counting = {
+    before: async () => await db.settledQuestions(),
+    after: async (_c, before) => ({ queries: await db.questions() - before - 1 })
+  }
+  const ready = await compare([
+    { name: 'plugin /health/ready', url: at(plugin, '/health/ready') },
+    { name: 'bare JSON route (same body)', url: at(bare, '/ready') },
+    { name: 'naive SELECT 1 per request', url: at(naive, '/ready') },
+    { name: 'under-pressure healthCheck', url: at(pressureDb, '/status') }
+  ], { onRound: counting })
+  for (const r of ready) r.queries = median(r.runs.map((x) => x.queries))
+  log('\n## 3. ready, healthy MariaDB\n\n' + table(['contender', 'req/s (median)', 'p99 ms', '× bare JSON', '× naive', 'DB queries per run (median)', 'non-2xx'],
+    ready.map((r) => [r.name, fmt(r.rps, 0), fmt(r.p99, 1), fmt(r.rps / ready[1].rps), fmt(r.rps / ready[2].rps), r.queries, r.non2xx])))
+  results.ready = ready
+  const allowed = Math.floor(DURATION * 1000 / TTL) + 2
+  const maxQueries = Math.max(...ready[0].runs.map((r) => r.queries))
+  targets.push(['ready ≥ 0.90× bare JSON route', fmt(ready[0].rps / ready[1].rps), verdict(ready[0].rps / ready[1].rps >= 0.9)])
+  targets.push(['ready ≥ 4× naive handler', fmt(ready[0].rps / ready[2].rps), verdict(ready[0].rps / ready[2].rps >= 4)])
+  targets.push([`DB queries per ready run ≤ duration/TTL + 2 = ${allowed}`, String(maxQueries), verdict(maxQueries <= allowed)])
+  await Promise.all(servers.splice(0).map((s) => s.stop()))
+
+  // 4. ready against a database that accepts and never answers
+  const hung = await hungDatabase()
+  try {
+    const u = new URL(db.url)
+    u.port = String(hung.port)
+    const hungServer = await startServer('plugin', { BENCH_DB_URL: u.toString(), BENCH_CONFIG_DIR: configDir })
+    servers.push(hungServer)
+    const r = await load(at(hungServer, '/health/ready'), Math.max(DURATION, smoke ? 1 : 3))
+    const { accepted, maxOpen, rawPeak } = hung.stats()
+    results.hung = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, status503: r.non2xx, errors: r.errors + r.timeouts, attempts: accepted, maxInFlight: maxOpen, rawPeak }
+    log('\n## 4. ready, database hung (accepts TCP, never answers)\n\n' + table(['req/s', 'p50 ms', 'p99 ms', 'max ms', 'deadline ms', '503s', 'client errors', 'connection attempts', 'max in flight (raw peak)'],
+      [[fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), fmt(r.latency.max, 1), DEADLINE, r.non2xx, r.errors + r.timeouts, accepted, `${maxOpen} (${rawPeak})`]]) +
+      '\n\nThe pool\'s connectTimeout is 1 s: each attempt settles then, and the next one starts; the attempts follow one another.')
+    targets.push([`hung DB: p99 ≤ deadline + 50 ms = ${DEADLINE + 50}`, fmt(r.latency.p99, 1), verdict(r.latency.p99 <= DEADLINE + 50)])
+    targets.push(['hung DB: ≤ 1 attempt in flight', String(maxOpen), verdict(maxOpen <= 1)])
+  } finally {
+    // the hung database goes first: a pending connect then fails at once instead of at close
+    await hung.close()
+    await Promise.all(servers.splice(0).map((s) => s.stop()))
+  }
+
+  // 5. CLI cold start
+  const cli = await benchCli({ runs: smoke ? 2 : 20, log })
+  results.cli = cli
+  targets.push(['CLI live ≤ 1.2× node -e 0', fmt(cli.live), verdict(cli.live <= 1.2)])
+  targets.push(['CLI startup (SQLite) ≤ 1.6× node -e 0', fmt(cli.startup), verdict(cli.startup <= 1.6)])
+  targets.push(['CLI peak RSS ≤ 60 MiB', fmt(cli.rss, 1), verdict(cli.rss <= 60)])
+
+  log('\n## Targets\n\n' + table(['target', 'measured', 'verdict'], targets))
+  log(`\nTotal time: ${fmt((Date.now() - started) / 1000, 0)} s.`)
+} finally {
+  await Promise.all(servers.map((s) => s.stop()))
+  await db.drop()
+}
+
+results.targets = targets
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2) + '\n')
+if (!smoke) {
+  const notes = readFileSync(new URL('./notes.md', import.meta.url), 'utf8')
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), out.join('\n') + '\n\n' + notes)
+}

@@ -1,0 +1,54 @@
+// One server under test per process: `node bench/server.mjs VARIANT`. It prints
+// {"port":N} once listening. The load generator runs in another process (bench/index.mjs).
+import Fastify from 'fastify'
+import { createPool } from 'mysql2'
+import { healthPlugin } from '../dist/index.js'
+
+const variant = process.argv[2]
+const { BENCH_DB_URL: dbUrl, BENCH_CONFIG_DIR: configDir } = process.env
+const app = Fastify({ logger: false })
+
+// The bare route sends the very body the plugin's ready route sent (the bench passes it in).
+const READY_BODY = process.env.BENCH_READY_BODY ? JSON.parse(process.env.BENCH_READY_BODY) : { status: 'ready', check: 'readiness', checks: { database: true } }
+
+if (variant === 'plugin') {
+  // the plugin as a user registers it: a mysql2 pool, bots.ini, defaults for everything else
+  const pool = createPool({ uri: dbUrl, connectionLimit: 10, connectTimeout: 1000 })
+  app.addHook('onClose', (_i, done) => pool.end(done))
+  await app.register(healthPlugin, { configDir, database: pool })
+} else if (variant === 'bare') {
+  app.get('/ping', (_req, reply) => { reply.type('text/plain; charset=utf-8').send('ok') })
+  app.get('/live', async () => ({ status: 'ok', check: 'liveness', message: 'Process is alive' }))
+  app.get('/ready', async () => READY_BODY)
+} else if (variant === 'fastify-healthcheck') {
+  const { default: healthcheck } = await import('fastify-healthcheck')
+  await app.register(healthcheck, { healthcheckUrl: '/health' })
+} else if (variant === 'under-pressure') {
+  const { default: underPressure } = await import('@fastify/under-pressure')
+  await app.register(underPressure, { exposeStatusRoute: '/status' })
+} else if (variant === 'naive' || variant === 'under-pressure-db') {
+  const pool = createPool({ uri: dbUrl, connectionLimit: 10, connectTimeout: 1000 }).promise()
+  app.addHook('onClose', async () => { await pool.end() })
+  const healthCheck = async () => { await pool.query('SELECT 1'); return true }
+  if (variant === 'naive') {
+    app.get('/ready', async (_req, reply) => {
+      try {
+        await healthCheck()
+        return READY_BODY
+      } catch {
+        reply.code(503)
+        return { status: 'not_ready' }
+      }
+    })
+  } else {
+    const { default: underPressure } = await import('@fastify/under-pressure')
+    await app.register(underPressure, { exposeStatusRoute: '/status', healthCheck })
+  }
+} else {
+  console.error(`unknown variant ${variant}`)
+  process.exit(2)
+}
+
+await app.listen({ port: 0, host: '127.0.0.1' })
+console.log(JSON.stringify({ port: app.server.address().port }))
+process.on('SIGTERM', () => { app.close().then(() => process.exit(0)) })
