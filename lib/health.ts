@@ -6,12 +6,13 @@ import { directoryCheck, directoryTreeCheck } from './checks/directories.js'
 import { tablesCheck } from './checks/tables.js'
 import { type DatabaseAdapter, isDatabaseAdapter } from './db/adapter.js'
 import { corePoolOf, isMysqlPool, mysqlAdapter, type MysqlPoolLike } from './db/mysql.js'
+import { isPgPool, postgresAdapter } from './db/postgres.js'
 import { createHealthService, type HealthLogger, type HealthService } from './service.js'
 
 /**
  * The database to check: an adapter of your own, a mysql2 pool (either flavour) or the
- * `fastify.mysql` decorator, `{ sqlite: path }`, or a URL (`mysql://`, `mariadb://`,
- * `sqlite:PATH`) as a string or `{ url }`.
+ * `fastify.mysql` decorator, a `pg` Pool, `{ sqlite: path }`, or a URL (`mysql://`,
+ * `mariadb://`, `postgres://`, `sqlite:PATH`) as a string or `{ url }`.
  */
 export type DatabaseOption = DatabaseAdapter | MysqlPoolLike | { sqlite: string } | { url: string } | string
 
@@ -87,10 +88,14 @@ export async function resolveDatabase (database: unknown, timeoutMs: number): Pr
     const { sqliteAdapter } = await import('./db/sqlite.js')
     return { adapter: sqliteAdapter((database as { sqlite: string }).sqlite), secrets: [] }
   }
+  if (isPgPool(database)) {
+    const password = (database as { options?: { password?: unknown } }).options?.password
+    return { adapter: postgresAdapter(database as object), secrets: typeof password === 'string' && password !== '' ? [password] : [] }
+  }
   if (isMysqlPool(database)) {
     return { adapter: mysqlAdapter(database as MysqlPoolLike), secrets: mysqlPasswordOf(database) }
   }
-  throw new HealthOptionsError('database', 'must be a mysql2 pool, the fastify.mysql decorator, { sqlite: path }, a database URL (mysql://, mariadb://, sqlite:PATH) or an adapter with ping() and listTables()')
+  throw new HealthOptionsError('database', 'must be a mysql2 pool, the fastify.mysql decorator, a pg Pool, { sqlite: path }, a database URL (mysql://, mariadb://, postgres://, sqlite:PATH) or an adapter with ping() and listTables()')
 }
 
 /** The password a pool was configured with, so that no error can echo it. */

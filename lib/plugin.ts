@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { type BotsHealthOptions, createBotsHealth, type DatabaseOption, HealthOptionsError, validateOptions } from './health.js'
 import { schemas } from './schemas.js'
-import type { HealthService } from './service.js'
+import { HEALTH_JSON, toHealthJson, toVerbose } from './formats.js'
+import type { LiveReport, ReadyReport, StartupReport } from './schemas.js'
+import { type HealthService, type ProbeOptions, UnknownCheckError } from './service.js'
 
 export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' | 'logger'> {
   /**
@@ -35,6 +37,9 @@ declare module 'fastify' {
 
 const NO_STORE = 'no-store'
 const JSON_TYPE = 'application/json; charset=utf-8'
+const HEALTH_JSON_TYPE = `${HEALTH_JSON}; charset=utf-8`
+const TEXT_TYPE = 'text/plain; charset=utf-8'
+type Report = LiveReport | ReadyReport | StartupReport
 
 function validatePrefix (prefix: unknown): string {
   if (prefix === undefined) return '/health'
@@ -95,39 +100,90 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
   const routerOptions = fastify.initialConfig as { routerOptions?: { ignoreTrailingSlash?: boolean }, ignoreTrailingSlash?: boolean }
   const trailingSlashIgnored = routerOptions.routerOptions?.ignoreTrailingSlash === true || routerOptions.ignoreTrailingSlash === true
 
-  function route (path: string, schema: Record<number, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
+  function route (path: string, schema: Record<string, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, logLevel, schema: { response: schema, hide: u.endsWith('/') }, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, handler })
     }
   }
 
+  // The routes send strings they rendered once per report, so Fastify need not compile a
+  // serialiser for each status code and content type (that took ~300 ms of every app's boot):
+  // the response schemas are for documentation and for clients.
+  const serializerCompiler = () => (data: unknown) => JSON.stringify(data)
   const ref = (id: string) => ({ $ref: `${id}#` })
-  route('ping', { 200: ref('BotsHealthPing') }, (_req, reply) => {
+  route('ping', { summary: 'ok, with no check run', produces: ['text/plain'], response: { 200: { content: { 'text/plain': { schema: ref('BotsHealthPing') } } } } }, (_req, reply) => {
     reply.header('cache-control', NO_STORE).type('text/plain; charset=utf-8')
     return 'ok'
   })
-  // Reports are frozen and reused while their results are cached, so each is serialised (by the
-  // route's schema serialiser) once and then sent as the same string.
-  const serialised = new WeakMap<object, string>()
-  function sendReport (reply: FastifyReply, report: object, code: number): FastifyReply {
-    reply.code(code).header('cache-control', NO_STORE).type(JSON_TYPE)
-    let body = serialised.get(report)
-    if (body === undefined) {
-      body = String(reply.serialize(report))
-      serialised.set(report, body)
-    }
+
+  // Reports are frozen and reused while their results are cached, so each is rendered once per
+  // format and then sent as the same string.
+  const rendered = new Map<string, WeakMap<object, string>>()
+  function send (reply: FastifyReply, report: Report, code: number, type: string, render: (r: Report) => string): FastifyReply {
+    reply.code(code).header('cache-control', NO_STORE).type(type)
+    let cache = rendered.get(type)
+    if (cache === undefined) rendered.set(type, cache = new WeakMap())
+    let body = cache.get(report)
+    if (body === undefined) cache.set(report, body = render(report))
     return reply.send(body)
   }
 
-  route('live', { 200: ref('BotsHealthLiveReport') }, async (_req, reply) => sendReport(reply, await service.live(), 200))
-  route('ready', { 200: ref('BotsHealthReadyReport'), 503: ref('BotsHealthReadyReport') }, async (_req, reply) => {
-    const report = await service.ready()
-    return sendReport(reply, report, report.status === 'ready' ? 200 : 503)
-  })
-  route('startup', { 200: ref('BotsHealthStartupReport'), 503: ref('BotsHealthStartupReport') }, async (_req, reply) => {
-    const report = await service.startup()
-    return sendReport(reply, report, report.status === 'started' ? 200 : 503)
+  const querystring = {
+    type: 'object',
+    properties: {
+      verbose: { type: 'string', description: 'Any value: answer in kube-apiserver\'s text format' },
+      exclude: { type: 'array', items: { type: 'string' }, description: 'Leave this check out (repeatable); an unknown name is a 400' }
+    }
+  }
+  function responses (reportId: string, codes: number[]) {
+    const content = {
+      'application/json': { schema: ref(reportId) },
+      'application/health+json': { schema: ref('BotsHealthHealthJson') },
+      'text/plain': { schema: ref('BotsHealthVerboseText') }
+    }
+    return Object.fromEntries([...codes.map((c) => [c, { description: c === 200 ? 'Healthy' : 'Unhealthy', content }]), [400, { description: 'Bad Request', content: { 'application/json': { schema: ref('BotsHealthProbeError') } } }]])
+  }
+
+  function probe (name: 'live' | 'ready' | 'startup', path: string, summary: string, only?: string): void {
+    const reportId = name === 'live' ? 'BotsHealthLiveReport' : name === 'ready' ? 'BotsHealthReadyReport' : 'BotsHealthStartupReport'
+    const run = name === 'live' ? () => service.live() : name === 'ready' ? (o: ProbeOptions) => service.ready(o) : (o: ProbeOptions) => service.startup(o)
+    route(path, {
+      summary,
+      produces: ['application/json', 'application/health+json', 'text/plain'],
+      ...(name === 'live' ? {} : { querystring }),
+      response: responses(reportId, name === 'live' ? [200] : [200, 503])
+    }, async (req, reply) => {
+      const query = req.query as { verbose?: string, exclude?: string[] }
+      let report: Report
+      try {
+        report = await run(only !== undefined ? { only } : { exclude: query.exclude ?? [] })
+      } catch (err) {
+        if (!(err instanceof UnknownCheckError)) throw err
+        return reply.code(400).header('cache-control', NO_STORE).send({ statusCode: 400, error: 'Bad Request', message: `fastify-bots-health: ${err.message}` })
+      }
+      const code = report.status === 'ok' || report.status === 'ready' || report.status === 'started' ? 200 : 503
+      if (query.verbose !== undefined) return send(reply, report, code, TEXT_TYPE, (r) => toVerbose(r, only !== undefined ? `${name}/${only}` : name))
+      if (acceptsHealthJson(req.headers.accept)) return send(reply, report, code, HEALTH_JSON_TYPE, (r) => JSON.stringify(toHealthJson(r)))
+      return send(reply, report, code, JSON_TYPE, (r) => JSON.stringify(r))
+    })
+  }
+
+  probe('live', 'live', 'Liveness: the process answers; never touches a dependency')
+  probe('ready', 'ready', 'Readiness: can this instance take traffic now')
+  probe('startup', 'startup', 'Startup: has this instance finished initialising')
+  for (const check of service.checks.ready) probe('ready', `ready/${check}`, `Readiness check ${check} alone`, check)
+  for (const check of service.checks.startup) probe('startup', `startup/${check}`, `Startup check ${check} alone`, check)
+}
+
+/** True when the Accept header asks for application/health+json (with a q above 0). */
+function acceptsHealthJson (accept: string | undefined): boolean {
+  if (accept === undefined || !accept.includes('health+json')) return false
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.split(';').map((p) => p.trim().toLowerCase())
+    if (type !== HEALTH_JSON) return false
+    const q = params.find((p) => p.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
   })
 }
 

@@ -10,7 +10,8 @@ export const CheckDetailSchema = Type.Object({
   durationMs: Type.Number({ description: 'How long the check took, in milliseconds' }),
   checkedAt: Type.String({
     description: 'When the result was taken (ISO 8601). Results are cached for a short TTL, so this tells how old it is'
-  })
+  }),
+  error: Type.Optional(Type.String({ description: 'Why the check failed (`reason withheld` when reasons are not exposed)' }))
 }, { $id: 'BotsHealthCheckDetail', additionalProperties: false })
 
 const ChecksSchema = Type.Record(Type.String(), Type.Boolean(), {
@@ -48,10 +49,44 @@ export const StartupReportSchema = Type.Object({
 
 export const PingResponseSchema = Type.Literal('ok', { $id: 'BotsHealthPing', description: 'text/plain `ok`; no check runs' })
 
+export const HealthJsonSchema = Type.Object({
+  status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('warn')]),
+  description: Type.Optional(Type.String()),
+  output: Type.Optional(Type.String({ description: 'Why the probe failed' })),
+  notes: Type.Optional(Type.Array(Type.String())),
+  checks: Type.Optional(Type.Record(Type.String(), Type.Array(Type.Object({
+    componentType: Type.String(),
+    observedValue: Type.Optional(Type.Number()),
+    observedUnit: Type.Optional(Type.String()),
+    status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('warn')]),
+    time: Type.Optional(Type.String()),
+    output: Type.Optional(Type.String())
+  }, { additionalProperties: false })), { description: 'Keyed `component:measurement`, e.g. `database:responseTime`' }))
+}, {
+  $id: 'BotsHealthHealthJson',
+  additionalProperties: false,
+  description: '`Accept: application/health+json`: the IETF draft "Health Check Response Format for HTTP APIs" (draft-inadarei-api-health-check-06)'
+})
+
+export const VerboseTextSchema = Type.String({
+  $id: 'BotsHealthVerboseText',
+  description: '`?verbose`: kube-apiserver text, `[+]database ok` / `[-]tables failed: reason` lines, then `ready check passed|failed` (text/plain)'
+})
+
+export const ProbeErrorSchema = Type.Object({
+  statusCode: Type.Number(),
+  error: Type.String(),
+  message: Type.String()
+}, { $id: 'BotsHealthProbeError', description: 'A request the probe cannot answer, e.g. `?exclude=` naming no check of this probe' })
+
 /** Every schema with an `$id`, in dependency order, for `fastify.addSchema` or an OpenAPI generator. */
-export const schemas: readonly (TSchema & { $id: string })[] = Object.freeze([CheckDetailSchema, LiveReportSchema, ReadyReportSchema, StartupReportSchema, PingResponseSchema] as unknown as (TSchema & { $id: string })[])
+export const schemas: readonly (TSchema & { $id: string })[] = Object.freeze([
+  CheckDetailSchema, LiveReportSchema, ReadyReportSchema, StartupReportSchema, PingResponseSchema,
+  HealthJsonSchema, VerboseTextSchema, ProbeErrorSchema
+] as unknown as (TSchema & { $id: string })[])
 
 export type CheckDetail = Static<typeof CheckDetailSchema>
+export type HealthJson = Static<typeof HealthJsonSchema>
 export type LiveReport = Static<typeof LiveReportSchema>
 export type ReadyReport = {
   status: 'ready' | 'not_ready'

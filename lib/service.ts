@@ -33,10 +33,23 @@ export interface HealthServiceOptions {
   onClose?: () => Promise<void>
 }
 
+/** Which checks of a probe to run: all (the default), all but some, or one. */
+export interface ProbeOptions {
+  /** Leave these checks out (kube-apiserver's `?exclude=`). */
+  exclude?: readonly string[]
+  /** Run only this check (`/health/ready/database`). */
+  only?: string
+}
+
+export class UnknownCheckError extends Error {
+  override name = 'UnknownCheckError'
+  readonly code = 'FST_BOTS_HEALTH_UNKNOWN_CHECK'
+}
+
 export interface HealthService {
   live (): Promise<LiveReport>
-  ready (): Promise<ReadyReport>
-  startup (): Promise<StartupReport>
+  ready (options?: ProbeOptions): Promise<ReadyReport>
+  startup (options?: ProbeOptions): Promise<StartupReport>
   /** The check names of each probe, in report order. */
   readonly checks: { readonly ready: readonly string[], readonly startup: readonly string[] }
   /** True once draining has begun: readiness answers 503 `shutting down`, liveness stays 200. */
@@ -110,11 +123,12 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
   function result (check: Check, startedAt: number, error?: unknown): CheckResult {
     const now = Date.now()
     const durationMs = now - startedAt
-    const detail: CheckDetail = { status: error === undefined ? 'pass' : 'fail', durationMs, checkedAt: new Date(now).toISOString() }
-    if (error === undefined) return Object.freeze({ ok: true, durationMs, at: now, detail })
+    const checkedAt = new Date(now).toISOString()
+    if (error === undefined) return Object.freeze({ ok: true, durationMs, at: now, detail: Object.freeze({ status: 'pass', durationMs, checkedAt }) })
     const label = check.label ?? check.name
     const raw = error instanceof Error ? error.message : String(error)
     const message = cut(redact(raw || `${label} check failed`, secrets), 500)
+    const detail: CheckDetail = Object.freeze({ status: 'fail', durationMs, checkedAt, error: exposeReasons ? message : REASON_WITHHELD })
     return Object.freeze({ ok: false, error: message, durationMs, at: now, detail })
   }
 
@@ -240,22 +254,35 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     }
   }
 
-  const buildReady = memo((results): ReadyReport => {
-    const b = body(readyChecks, results)
+  // A report over a subset of a probe's checks (exclude, only): the same builder, not memoised.
+  function select (all: readonly Check[], o: ProbeOptions | undefined): readonly Check[] {
+    if (o === undefined || (o.only === undefined && (o.exclude === undefined || o.exclude.length === 0))) return all
+    const names = all.map((c) => c.name)
+    const asked = o.only !== undefined ? [o.only] : o.exclude ?? []
+    const unknown = asked.filter((n) => !names.includes(n))
+    if (unknown.length > 0) throw new UnknownCheckError(`no such check: ${unknown.join(', ')} (this probe has ${names.join(', ')})`)
+    return o.only !== undefined ? all.filter((c) => c.name === o.only) : all.filter((c) => !asked.includes(c.name))
+  }
+
+  function readyReport (checks: readonly Check[], results: readonly CheckResult[]): ReadyReport {
+    const b = body(checks, results)
     const report: ReadyReport = { status: b.healthy ? 'ready' : 'not_ready', check: 'readiness', checks: b.flags }
     if (!b.healthy) report.errors = b.errors
     if (opts.databaseOnly) report.mode = 'database_only'
     report.details = b.details
     return deepFreeze(report)
-  })
+  }
 
-  const buildStartup = memo((results): StartupReport => {
-    const b = body(startupChecks, results)
+  function startupReport (checks: readonly Check[], results: readonly CheckResult[]): StartupReport {
+    const b = body(checks, results)
     const report: StartupReport = { status: b.healthy ? 'started' : 'starting', check: 'startup', checks: b.flags }
     if (!b.healthy) report.errors = b.errors
     report.details = b.details
     return deepFreeze(report)
-  })
+  }
+
+  const buildReady = memo((results) => readyReport(readyChecks, results))
+  const buildStartup = memo((results) => startupReport(startupChecks, results))
 
   let drainReport: ReadyReport | undefined
   function drained (): ReadyReport {
@@ -271,15 +298,22 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     async live () {
       return LIVE_REPORT
     },
-    async ready () {
+    async ready (o) {
+      const checks = select(readyChecks, o)
       if (draining || closed) return drained()
-      const ran = runAll(readyChecks)
+      const ran = runAll(checks)
       const results = ran instanceof Promise ? await ran : ran
       if (draining || closed) return drained()
+      if (checks !== readyChecks) return readyReport(checks, results)
       observe('readiness', readyChecks, results)
       return buildReady(results)
     },
-    async startup () {
+    async startup (o) {
+      const checks = select(startupChecks, o)
+      if (checks !== startupChecks) {
+        const ran = runAll(checks)
+        return startupReport(checks, ran instanceof Promise ? await ran : ran)
+      }
       if (latched !== undefined) return latched
       const ran = runAll(startupChecks)
       const results = ran instanceof Promise ? await ran : ran

@@ -5,10 +5,11 @@ import healthPlugin, { type HealthService, type ReadyReport } from '../lib/index
 
 t.test('the package exports what the README documents', async (t) => {
   t.same(Object.keys(api).sort(), [
-    'BOTS_REQUIRED_TABLES', 'BotsIniError', 'CheckDetailSchema', 'CheckFailure', 'DRAIN_ERROR', 'HealthOptionsError',
-    'LIVE_REPORT', 'LiveReportSchema', 'PingResponseSchema', 'ReadyReportSchema', 'StartupReportSchema',
+    'BOTS_REQUIRED_TABLES', 'BotsIniError', 'CheckDetailSchema', 'CheckFailure', 'DRAIN_ERROR', 'HEALTH_JSON',
+    'HealthJsonSchema', 'HealthOptionsError', 'LIVE_REPORT', 'LiveReportSchema', 'PingResponseSchema',
+    'ProbeErrorSchema', 'ReadyReportSchema', 'StartupReportSchema', 'UnknownCheckError', 'VerboseTextSchema',
     'createBotsHealth', 'createHealthService', 'default', 'healthPlugin', 'loadBotsEnvironment', 'mysqlAdapter',
-    'parseBotsIni', 'resolveDatabase', 'schemas', 'sqliteAdapter'
+    'parseBotsIni', 'postgresAdapter', 'resolveDatabase', 'schemas', 'sqliteAdapter', 'toHealthJson', 'toVerbose'
   ])
   t.equal(api.default, api.healthPlugin)
   t.same(api.BOTS_REQUIRED_TABLES, ['channel', 'routes', 'ta', 'mutex'])
@@ -16,7 +17,7 @@ t.test('the package exports what the README documents', async (t) => {
 
 t.test('every schema has an $id, and they are unique', async (t) => {
   const ids = api.schemas.map((s) => s.$id)
-  t.same(ids, ['BotsHealthCheckDetail', 'BotsHealthLiveReport', 'BotsHealthReadyReport', 'BotsHealthStartupReport', 'BotsHealthPing'])
+  t.same(ids, ['BotsHealthCheckDetail', 'BotsHealthLiveReport', 'BotsHealthReadyReport', 'BotsHealthStartupReport', 'BotsHealthPing', 'BotsHealthHealthJson', 'BotsHealthVerboseText', 'BotsHealthProbeError'])
 })
 
 t.test('the plugin is a fastify-plugin for Fastify 5, and the decorator is typed', async (t) => {

@@ -317,7 +317,7 @@ t.test('bad options fail at register with a message naming the option', async (t
     [{ requiredTables: 'channel' as never }, /requiredTables must be an array/],
     [{ configDir: 42 as never }, /configDir must be a non-empty string/],
     [{ database: { nope: true } as never, configDir: '/x' }, /database must be a mysql2 pool/],
-    [{ database: 'postgres://u:secretpw@h/db', configDir: '/x' }, /unsupported database URL scheme "postgres:"/],
+    [{ database: 'redis://u:secretpw@h/db', configDir: '/x' }, /unsupported database URL scheme "redis:" in redis:\/\/h\/db/],
     [{ database: { sqlite: '/x' } }, /configDir is required/]
   ]
   for (const [opts, message] of cases) {

@@ -54,5 +54,16 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
     const { mysqlAdapter } = await import('./mysql.js')
     return { adapter: mysqlAdapter(pool, { owned: true }), secrets }
   }
-  throw new Error(`unsupported database URL scheme "${scheme}:" in ${safeUrl(url)}: use mysql://, mariadb://, sqlite:PATH or a file path`)
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    const specifier = 'pg'
+    const pg = await import(specifier).catch((err: unknown) => {
+      throw new Error(`PostgreSQL support needs the optional dependency pg: run \`npm install pg\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
+    }) as { default: { Pool: new (o: object) => object } }
+    const pool = new pg.default.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: Math.max(1000, options.timeoutMs * 2) })
+    // an idle client's socket error must not crash the process
+    ;(pool as { on (e: string, f: () => void): void }).on('error', () => {})
+    const { postgresAdapter } = await import('./postgres.js')
+    return { adapter: postgresAdapter(pool, { owned: true }), secrets }
+  }
+  throw new Error(`unsupported database URL scheme "${scheme}:" in ${safeUrl(url)}: use mysql://, mariadb://, postgres://, sqlite:PATH or a file path`)
 }
