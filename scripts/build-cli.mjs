@@ -13,7 +13,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['better-sqlite3', 'mysql2', 'pg'],
+  external: ['better-sqlite3', 'mysql2', 'pg', 'yaml'],
   define: { 'import.meta.url': '__cliUrl' },
   banner: { js: "#!/usr/bin/env node\nconst __cliUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning'

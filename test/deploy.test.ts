@@ -1,0 +1,225 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import t, { type Test } from 'tap'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { parse, stringify } from 'yaml'
+import { healthPlugin } from '../lib/index.js'
+import { build } from '../examples/server.js'
+import { makeBotsEnv } from './helpers/bots-env.js'
+import { CLI, runCli } from './helpers/cli.js'
+import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
+import { closedPort, hungServer } from './helpers/net.js'
+import { schemaErrors } from './helpers/schema.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const run = promisify(execFile)
+
+let db: TestDatabase
+t.before(async () => { db = await createTestDatabase('deploy') })
+t.teardown(async () => { await db.drop() })
+
+async function server (t: Test, opts: { usersys?: boolean } = {}): Promise<{ app: FastifyInstance, base: string }> {
+  const e = makeBotsEnv({ usersys: opts.usersys !== false })
+  t.teardown(e.remove)
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(healthPlugin, { configDir: e.configDir, database: db.url })
+  app.get('/moved', (_req, reply) => { reply.redirect('/health/live', 302) })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
+}
+
+t.test('--url: 0 on 2xx and 3xx, 1 on another status, the report printed', async (t) => {
+  const up = await server(t)
+  const ok = await runCli(['--url', `${up.base}/health/ready`])
+  t.equal(ok.code, 0)
+  t.match(ok.stdout, /^Health Check: http:\/\/127\.0\.0\.1:\d+\/health\/ready\nStatus: 200\n\nChecks:\n {2}✓ database\n/)
+  t.equal((await runCli(['--url', `${up.base}/moved`])).code, 0, 'a redirect counts as success, as for the kubelet')
+  const down = await server(t, { usersys: false })
+  const bad = await runCli(['--url', `${down.base}/health/ready`])
+  t.equal(bad.code, 1)
+  t.match(bad.stdout, /Status: 503\n[\s\S]*✗ usersys[\s\S]*Errors:\n {2}- usersys directory not found/)
+  const json = await runCli(['--url', `${down.base}/health/ready`, '--json'])
+  const r = JSON.parse(json.stdout)
+  t.match(r, { check: 'url', status: 'unhealthy', statusCode: 503 })
+  t.equal(schemaErrors('BotsHealthReadyReport', r.report), '')
+  t.equal((await runCli(['--url', `${up.base}/nope`, '--quiet'])).stdout, '')
+})
+
+t.test('--url: 2 when the connection is refused or no answer comes in time, never a hang', async (t) => {
+  const port = await closedPort()
+  const refused = await runCli(['--url', `http://127.0.0.1:${port}/health/live`])
+  t.equal(refused.code, 2)
+  t.match(refused.stdout, /Status: error: .*ECONNREFUSED/)
+  const hung = await hungServer()
+  t.teardown(() => hung.close())
+  const slow = await runCli(['--url', `http://user:Url-Secret@127.0.0.1:${hung.port}/health/ready`, '--timeout', '300', '--json'])
+  t.equal(slow.code, 2)
+  t.ok(slow.ms < 3000, `exited after ${slow.ms} ms`)
+  t.match(JSON.parse(slow.stdout), { status: 'error', error: 'no answer within 300 ms' })
+  t.notMatch(slow.stdout, 'Url-Secret', 'credentials in the URL are not printed')
+  const bad = await runCli(['--url', 'ftp://127.0.0.1/x'])
+  t.equal(bad.code, 2)
+  t.equal((await runCli(['--url', 'http://127.0.0.1/', '--check', 'ready'])).code, 2, '--url and --check do not mix')
+})
+
+t.test('probes: the three probes as YAML, timeoutSeconds derived from the deadline', async (t) => {
+  const http = parse((await runCli(['probes'])).stdout)
+  t.same(Object.keys(http), ['startupProbe', 'readinessProbe', 'livenessProbe'])
+  t.same(http.livenessProbe, { httpGet: { path: '/health/live', port: 8080 }, periodSeconds: 30, failureThreshold: 3, timeoutSeconds: 1 })
+  t.same(http.readinessProbe, { httpGet: { path: '/health/ready', port: 8080 }, periodSeconds: 10, failureThreshold: 2, timeoutSeconds: 1 })
+  t.same(http.startupProbe, { httpGet: { path: '/health/startup', port: 8080 }, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 1 })
+  const slow = parse((await runCli(['probes', '--port', '9000', '--prefix', '/bots/health', '--timeout', '1800'])).stdout)
+  t.same(slow.readinessProbe.httpGet, { path: '/bots/health/ready', port: 9000 })
+  t.equal(slow.readinessProbe.timeoutSeconds, 3, '1800 ms deadline + 500 ms margin')
+  const exec = parse((await runCli(['probes', '--exec', '--config-dir', '/srv/bots/config'])).stdout)
+  t.same(exec.readinessProbe.exec.command, ['bots-healthcheck', '--check', 'ready', '--quiet', '--timeout', '500', '--config-dir', '/srv/bots/config'])
+  t.equal(exec.readinessProbe.timeoutSeconds, 2, 'an exec probe leaves the CLI time to start')
+  t.equal((await runCli(['probes', '--port', '99999'])).code, 2)
+})
+
+function manifest (container: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  return stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bots' }, spec: { template: { spec: { containers: [{ name: 'web', ...container }], ...extra } } } })
+}
+
+async function lint (t: Test, text: string, args: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'lint-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'm.yaml')
+  writeFileSync(file, text)
+  const r = await runCli(['lint', file, '--json', ...args])
+  return { code: r.code, report: r.stdout !== '' ? JSON.parse(r.stdout) as { errors: number, findings: { level: string, message: string, probe?: string }[] } : undefined, stderr: r.stderr }
+}
+
+t.test('lint: the generated example manifests and the seed\'s own probe settings pass', async (t) => {
+  for (const file of ['webserver.yaml', 'worker.yaml']) {
+    const r = await runCli(['lint', join(root, 'examples', 'k8s', file)])
+    t.equal(r.code, 0, `${file}: ${r.stdout}`)
+    t.match(r.stdout, '0 error(s)')
+  }
+  const seed = manifest({
+    livenessProbe: { httpGet: { path: '/health/live', port: 8080 }, periodSeconds: 30, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: '/health/ready', port: 8080 }, periodSeconds: 10, failureThreshold: 2 },
+    startupProbe: { httpGet: { path: '/health/startup', port: 8080 }, periodSeconds: 5, failureThreshold: 30 }
+  })
+  const r = await lint(t, seed)
+  t.equal(r.code, 0)
+  t.equal(r.report?.errors, 0)
+})
+
+t.test('lint: each unsafe probe is an error with a reason, exit 1', async (t) => {
+  const live = { httpGet: { path: '/health/live', port: 8080 }, periodSeconds: 30, failureThreshold: 3 }
+  const ready = { httpGet: { path: '/health/ready', port: 8080 }, periodSeconds: 10, failureThreshold: 2 }
+  const startup = { httpGet: { path: '/health/startup', port: 8080 }, periodSeconds: 5, failureThreshold: 30 }
+  const cases: [string, string, RegExp][] = [
+    ['liveness on readiness', manifest({ livenessProbe: { ...live, httpGet: { path: '/health/ready', port: 8080 } }, readinessProbe: ready, startupProbe: startup }), /liveness runs the ready check, which depends on the database/],
+    ['liveness exec on startup', manifest({ livenessProbe: { exec: { command: ['bots-healthcheck', '--check', 'startup'] }, periodSeconds: 30, timeoutSeconds: 3 }, startupProbe: startup }), /liveness runs the startup check/],
+    ['deadline not below timeoutSeconds', manifest({ livenessProbe: live, readinessProbe: ready, startupProbe: startup }), /the check deadline \(1000 ms\) is not below timeoutSeconds \(1 s\)/],
+    ['startup budget too short', manifest({ livenessProbe: live, readinessProbe: ready, startupProbe: { ...startup, failureThreshold: 6 } }), /the startup budget \(failureThreshold × periodSeconds = 30 s\) is below the 150 s/],
+    ['no startup probe, slow start', manifest({ livenessProbe: live, readinessProbe: ready }), /no startupProbe, and liveness restarts a pod that has not answered after 90 s/],
+    ['readiness too slow for a drain', manifest({ livenessProbe: live, readinessProbe: { ...ready, failureThreshold: 5 }, startupProbe: startup }), /readiness takes 50 s .* not less than terminationGracePeriodSeconds \(30 s\)/]
+  ]
+  for (const [name, text, message] of cases) {
+    const r = await lint(t, text, name === 'deadline not below timeoutSeconds' ? ['--timeout', '1000'] : [])
+    t.equal(r.code, 1, name)
+    t.ok(r.report?.findings.some((f) => f.level === 'error' && message.test(f.message)), `${name}: ${JSON.stringify(r.report?.findings.map((f) => f.message))}`)
+  }
+  const exec = await lint(t, manifest({ readinessProbe: { exec: { command: ['bots-healthcheck', '--check', 'ready', '--timeout', '1200'] }, timeoutSeconds: 1 } }))
+  t.ok(exec.report?.findings.some((f) => f.level === 'error' && /the check deadline \(1200 ms\) is not below/.test(f.message)), 'a --timeout in the command is the deadline')
+  const tight = await lint(t, manifest({ readinessProbe: { exec: { command: ['bots-healthcheck', '--check', 'ready', '--timeout', '800'] }, timeoutSeconds: 1 } }))
+  t.ok(tight.report?.findings.some((f) => f.level === 'warning' && /an exec probe needs about 1 s beyond the deadline \(800 ms\)/.test(f.message)), 'an exec probe without room for the CLI to start is a warning')
+})
+
+t.test('lint: multi-document files, and the errors of a bad file', async (t) => {
+  const multi = `${readFileSync(join(root, 'examples', 'k8s', 'webserver.yaml'), 'utf8')}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\n---\n${manifest({ livenessProbe: { httpGet: { path: '/health/ready', port: 8080 }, periodSeconds: 30, timeoutSeconds: 2 }, startupProbe: { httpGet: { path: '/health/startup', port: 8080 }, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 2 } })}`
+  const r = await lint(t, multi)
+  t.equal(r.code, 1)
+  t.equal(r.report?.errors, 1)
+  const text = await runCli(['lint', join(root, 'examples', 'k8s', 'webserver.yaml'), '--quiet'])
+  t.equal(text.stdout, '')
+  const broken = await lint(t, 'kind: Deployment\n  spec: [unclosed\n')
+  t.equal(broken.code, 2)
+  t.match(broken.stderr, /^bots-healthcheck: error: .*m\.yaml: document 1: /)
+  const missing = await runCli(['lint', '/nonexistent/file.yaml'])
+  t.equal(missing.code, 2)
+  t.match(missing.stderr, 'cannot read /nonexistent/file.yaml: ENOENT')
+  t.equal((await runCli(['lint'])).code, 2, 'lint without a file is a usage error')
+})
+
+t.test('the example manifests are what `probes` generates', async (t) => {
+  const generator = new URL('../scripts/gen-k8s-examples.mjs', import.meta.url).href
+  const { manifests } = await import(generator) as { manifests: () => Record<string, unknown> }
+  for (const [file, doc] of Object.entries(manifests())) {
+    t.same(parse(readFileSync(join(root, 'examples', 'k8s', file), 'utf8')), doc, `${file} is up to date (node scripts/gen-k8s-examples.mjs)`)
+  }
+})
+
+t.test('the Dockerfile HEALTHCHECK works against a running server, without curl', async (t) => {
+  const dockerfile = readFileSync(join(root, 'examples', 'Dockerfile'), 'utf8')
+  const m = /HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])/.exec(dockerfile)
+  t.ok(m, 'a HEALTHCHECK with an exec-form CMD')
+  const argv = JSON.parse(m?.[1] ?? '[]') as string[]
+  t.equal(argv[0], 'node_modules/.bin/bots-healthcheck')
+  t.notOk(argv.some((a) => /curl|wget/.test(a)))
+  const up = await server(t)
+  const args = argv.slice(1).map((a) => a.replace('http://127.0.0.1:8080', up.base))
+  t.equal((await runCli(args)).code, 0)
+  await up.app.close()
+  t.equal((await runCli(args)).code, 2, 'no server: unhealthy for Docker')
+})
+
+t.test('examples/server.ts serves the probes on a real MariaDB', async (t) => {
+  const e = makeBotsEnv()
+  t.teardown(e.remove)
+  process.env.LOG_LEVEL = 'warn'
+  const app = await build({ databaseUrl: db.url, configDir: e.configDir })
+  t.teardown(() => app.close())
+  t.equal((await app.inject('/health/startup')).statusCode, 200)
+  t.equal((await app.inject('/health/ready')).statusCode, 200)
+})
+
+t.test('npm pack ships the build, the types, the bin, README and LICENSE, and no tests', async (t) => {
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root })
+  const files = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path)
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/plugin.d.ts', 'dist/bots-healthcheck.cjs', 'README.md', 'LICENSE', 'package.json']) t.ok(files.includes(f), f)
+  t.notOk(files.some((f) => /^(test|bench|scripts|examples|lib|\.github|\.ci)\//.test(f)), `only the build: ${files.filter((f) => !f.startsWith('dist/')).join(', ')}`)
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string>, exports: Record<string, { types: string }> }
+  t.equal(pkg.bin['bots-healthcheck'], './dist/bots-healthcheck.cjs')
+  t.equal(pkg.exports['.']?.types, './dist/index.d.ts')
+})
+
+t.test('the installed package imports from a plain .mjs and requires from CommonJS', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'consumer-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'node_modules'))
+  symlinkSync(root, join(dir, 'node_modules', 'fastify-bots-health'))
+  writeFileSync(join(dir, 'esm.mjs'), "import plugin, { createHealthService, ReadyReportSchema } from 'fastify-bots-health'\nconsole.log(typeof plugin, typeof createHealthService, ReadyReportSchema.$id)\n")
+  writeFileSync(join(dir, 'cjs.cjs'), "const { healthPlugin, LIVE_REPORT } = require('fastify-bots-health')\nconsole.log(typeof healthPlugin, LIVE_REPORT.status)\n")
+  t.equal((await run(process.execPath, ['esm.mjs'], { cwd: dir })).stdout, 'function function BotsHealthReadyReport\n')
+  t.equal((await run(process.execPath, ['cjs.cjs'], { cwd: dir })).stdout, 'function ok\n', 'require(esm) on Node ≥ 20.19')
+  const bin = await run(join(dir, 'node_modules', 'fastify-bots-health', 'dist', 'bots-healthcheck.cjs'), ['--version'], { cwd: dir })
+  t.match(bin.stdout, /^\d+\.\d+\.\d+\n$/)
+  t.equal(CLI.endsWith('dist/bots-healthcheck.cjs'), true)
+})
+
+t.test('the GitHub Actions workflow is valid YAML and runs what .ci/run runs', async (t) => {
+  const wf = parse(readFileSync(join(root, '.github', 'workflows', 'ci.yml'), 'utf8')) as {
+    on: unknown
+    jobs: Record<string, { strategy: { matrix: { node: number[] } }, services: Record<string, { image: string }>, steps: { run?: string, uses?: string }[] }>
+  }
+  t.ok(wf.on)
+  const job = wf.jobs.test
+  t.ok(job, 'a test job')
+  t.same(job?.strategy.matrix.node, [20, 22, 24])
+  t.match(Object.values(job?.services ?? {}).map((s) => s.image).join(' '), /mysql:8.*mariadb|mariadb.*mysql:8/)
+  t.ok(job?.services.postgres, 'PostgreSQL')
+  const runs = (job?.steps ?? []).map((s) => s.run).filter(Boolean)
+  for (const step of ['npm ci', 'npm test', 'npm run bench:smoke', 'npm run check:package']) t.ok(runs.includes(step), step)
+  const ci = readFileSync(join(root, '.ci', 'run'), 'utf8')
+  for (const step of ['npm ci', 'npm test', 'npm run bench:smoke', 'npm run check:package']) t.match(ci, step, `.ci/run runs ${step} too`)
+})
