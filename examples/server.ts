@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyMysql from '@fastify/mysql'
+import swagger from '@fastify/swagger'
 import { healthPlugin } from '../lib/index.js'
 
 export interface ServerOptions {
@@ -14,12 +15,15 @@ export interface ServerOptions {
 export async function build (opts: ServerOptions): Promise<FastifyInstance> {
   // return503OnClosing: false lets the probes keep their own bodies while the app drains
   const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, return503OnClosing: false })
+  // registered before the plugin, @fastify/swagger documents every probe route and content type
+  await app.register(swagger, { openapi: { info: { title: 'Bots webserver', version: '1.0.0' } } })
   await app.register(fastifyMysql, { connectionString: opts.databaseUrl, connectTimeout: 1000 })
   await app.register(healthPlugin, {
     configDir: opts.configDir,
     drainDelayMs: opts.drainDelayMs ?? 0,
     handleSignals: true
   })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
 }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
+import SwaggerParser from '@apidevtools/swagger-parser'
 import { parse, stringify } from 'yaml'
 import { healthPlugin } from '../lib/index.js'
 import { build } from '../examples/server.js'
@@ -181,6 +182,9 @@ t.test('examples/server.ts serves the probes on a real MariaDB', async (t) => {
   t.teardown(() => app.close())
   t.equal((await app.inject('/health/startup')).statusCode, 200)
   t.equal((await app.inject('/health/ready')).statusCode, 200)
+  const doc = (await app.inject('/openapi.json')).json()
+  const api = await SwaggerParser.validate(doc) as unknown as { paths: Record<string, unknown> }
+  t.ok(api.paths['/health/ready'] && api.paths['/health/startup/tables'], 'the example serves a valid OpenAPI document of the probes')
 })
 
 t.test('npm pack ships the build, the types, the bin, README and LICENSE, and no tests', async (t) => {
