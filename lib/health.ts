@@ -49,7 +49,8 @@ export class HealthOptionsError extends TypeError {
   }
 }
 
-function nonNegative (name: string, value: unknown, positive = false): void {
+/** Throws HealthOptionsError unless `value` is undefined or a (non-negative, or positive) number of ms. */
+export function assertMilliseconds (name: string, value: unknown, positive = false): void {
   if (value === undefined) return
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
     throw new HealthOptionsError(name, `must be a ${positive ? 'positive' : 'non-negative'} number of milliseconds, got ${JSON.stringify(value) ?? String(value)}`)
@@ -107,9 +108,9 @@ function mysqlPasswordOf (pool: unknown): string[] {
 
 /** Validates the options that do not need I/O; throws HealthOptionsError naming the option. */
 export function validateOptions (o: Partial<BotsHealthOptions>): void {
-  nonNegative('timeoutMs', o.timeoutMs, true)
-  nonNegative('cacheTtlMs', o.cacheTtlMs)
-  nonNegative('failureCacheTtlMs', o.failureCacheTtlMs)
+  assertMilliseconds('timeoutMs', o.timeoutMs, true)
+  assertMilliseconds('cacheTtlMs', o.cacheTtlMs)
+  assertMilliseconds('failureCacheTtlMs', o.failureCacheTtlMs)
   optionalString('configDir', o.configDir)
   optionalString('botssys', o.botssys)
   optionalString('usersys', o.usersys)

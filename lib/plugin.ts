@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
-import { type BotsHealthOptions, createBotsHealth, type DatabaseOption, HealthOptionsError, validateOptions } from './health.js'
+import { assertMilliseconds, type BotsHealthOptions, createBotsHealth, type DatabaseOption, HealthOptionsError, validateOptions } from './health.js'
 import { schemas } from './schemas.js'
 import { HEALTH_JSON, toHealthJson, toVerbose } from './formats.js'
 import type { LiveReport, ReadyReport, StartupReport } from './schemas.js'
@@ -63,19 +63,16 @@ function pickDatabase (fastify: FastifyInstance, database: HealthPluginOptions['
 const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) => {
   const prefix = validatePrefix(opts.prefix)
   validateOptions(opts)
-  if (opts.drainDelayMs !== undefined && (typeof opts.drainDelayMs !== 'number' || !Number.isFinite(opts.drainDelayMs) || opts.drainDelayMs < 0)) {
-    throw new HealthOptionsError('drainDelayMs', `must be a non-negative number of milliseconds, got ${JSON.stringify(opts.drainDelayMs)}`)
-  }
+  assertMilliseconds('drainDelayMs', opts.drainDelayMs)
 
-  let health = opts.service
-  if (health === undefined) {
-    health = await createBotsHealth({
-      ...opts,
-      database: pickDatabase(fastify, opts.database),
-      ...(opts.log === false ? {} : { logger: fastify.log })
-    })
-    fastify.decorate('health', health)
-    const service = health
+  const owned = opts.service === undefined
+  const service = opts.service ?? await createBotsHealth({
+    ...opts,
+    database: pickDatabase(fastify, opts.database),
+    ...(opts.log === false ? {} : { logger: fastify.log })
+  })
+  if (owned) {
+    fastify.decorate('health', service)
     fastify.addHook('preClose', async () => {
       if (service.draining) return // SIGTERM already drained
       service.beginDrain()
@@ -84,18 +81,12 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
     })
     fastify.addHook('onClose', async () => { await service.close() })
     if (opts.handleSignals === true) handleSignals(fastify, service, opts.drainDelayMs ?? 0)
-    if ((opts.drainDelayMs ?? 0) > 0 && opts.handleSignals !== true && (fastify.initialConfig as { return503OnClosing?: boolean }).return503OnClosing !== false) {
-      // Fastify answers every request with its own 503 body once close() has begun; the probes
-      // keep their bodies (and liveness its 200) during the drain only with this server option.
-      fastify.log.warn('fastify-bots-health: drainDelayMs is set but the server has return503OnClosing on: during fastify.close() the probes answer Fastify\'s generic 503. Create the server with { return503OnClosing: false }, or drain through handleSignals, which drains before close() begins')
-    }
   }
 
   for (const schema of schemas) {
     if (fastify.getSchema(schema.$id) === undefined) fastify.addSchema(schema)
   }
 
-  const service = health
   const logLevel = opts.routeLogLevel ?? 'warn'
   const routerOptions = fastify.initialConfig as { routerOptions?: { ignoreTrailingSlash?: boolean }, ignoreTrailingSlash?: boolean }
   const trailingSlashIgnored = routerOptions.routerOptions?.ignoreTrailingSlash === true || routerOptions.ignoreTrailingSlash === true

@@ -314,6 +314,7 @@ t.test('bad options fail at register with a message naming the option', async (t
     [{ timeoutMs: 'x' as never }, /timeoutMs/],
     [{ cacheTtlMs: Number.NaN }, /cacheTtlMs/],
     [{ prefix: 'health' }, /prefix must be a path starting with "\/"/],
+    [{ drainDelayMs: -5 }, /fastify-bots-health: drainDelayMs must be a non-negative number of milliseconds, got -5/],
     [{ requiredTables: 'channel' as never }, /requiredTables must be an array/],
     [{ configDir: 42 as never }, /configDir must be a non-empty string/],
     [{ database: { nope: true } as never, configDir: '/x' }, /database must be a mysql2 pool/],
