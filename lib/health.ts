@@ -7,7 +7,10 @@ import { tablesCheck } from './checks/tables.js'
 import { type DatabaseAdapter, isDatabaseAdapter } from './db/adapter.js'
 import { corePoolOf, isMysqlPool, mysqlAdapter, type MysqlPoolLike } from './db/mysql.js'
 import { isPgPool, postgresAdapter } from './db/postgres.js'
+import { assertMilliseconds, HealthOptionsError } from './options-error.js'
 import { createHealthService, type HealthLogger, type HealthService } from './service.js'
+
+export { assertMilliseconds, HealthOptionsError }
 
 /**
  * The database to check: an adapter of your own, a mysql2 pool (either flavour) or the
@@ -37,24 +40,6 @@ export interface BotsHealthOptions {
   logger?: HealthLogger
   /** The environment to read `BOTS_CONFIG_DIR` and `HEALTH_CHECK_DB_ONLY` from. Default `process.env`. */
   env?: NodeJS.ProcessEnv
-}
-
-export const ERR_PREFIX = 'fastify-bots-health'
-
-export class HealthOptionsError extends TypeError {
-  override name = 'HealthOptionsError'
-  readonly code = 'FST_BOTS_HEALTH_OPTIONS'
-  constructor (option: string, problem: string) {
-    super(`${ERR_PREFIX}: ${option} ${problem}`)
-  }
-}
-
-/** Throws HealthOptionsError unless `value` is undefined or a (non-negative, or positive) number of ms. */
-export function assertMilliseconds (name: string, value: unknown, positive = false): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new HealthOptionsError(name, `must be a ${positive ? 'positive' : 'non-negative'} number of milliseconds, got ${JSON.stringify(value) ?? String(value)}`)
-  }
 }
 
 function optionalString (name: string, value: unknown): void {

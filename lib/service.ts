@@ -1,4 +1,5 @@
 import type { Check } from './check.js'
+import { assertMilliseconds, HealthOptionsError } from './options-error.js'
 import { cut, redact } from './redact.js'
 import type { CheckDetail, LiveReport, ReadyReport, StartupReport } from './schemas.js'
 
@@ -101,6 +102,10 @@ function stuckAfterMs (timeoutMs: number): number {
 }
 
 export function createHealthService (options: HealthServiceOptions): HealthService {
+  assertMilliseconds('timeoutMs', options.timeoutMs, true)
+  assertMilliseconds('cacheTtlMs', options.cacheTtlMs)
+  assertMilliseconds('failureCacheTtlMs', options.failureCacheTtlMs)
+  if (!Array.isArray(options.ready) || !Array.isArray(options.startup)) throw new HealthOptionsError('ready and startup', 'must be arrays of checks')
   const opts = { ...DEFAULTS, ...withoutUndefined(options), ready: options.ready, startup: options.startup }
   const { timeoutMs, cacheTtlMs, failureCacheTtlMs, exposeReasons, logger } = opts
   const secrets = opts.secrets ?? []

@@ -254,3 +254,9 @@ t.test('close closes what the service owns once, and readiness then answers shut
   t.equal(closes, 1)
   t.same((await health.ready()).errors, ['shutting down'])
 })
+
+t.test('createHealthService rejects bad options by name', async (t) => {
+  t.throws(() => createHealthService({ ready: [], startup: [], timeoutMs: 0 }), { message: 'fastify-bots-health: timeoutMs must be a positive number of milliseconds, got 0' })
+  t.throws(() => createHealthService({ ready: [], startup: [], cacheTtlMs: -1 }), { code: 'FST_BOTS_HEALTH_OPTIONS' })
+  t.throws(() => createHealthService({ ready: undefined as never, startup: [] }), /ready and startup must be arrays of checks/)
+})
