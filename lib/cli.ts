@@ -184,12 +184,14 @@ async function probe (args: Args, env: NodeJS.ProcessEnv, secrets: string[]): Pr
     const { LIVE_REPORT } = await import('./service.js')
     return LIVE_REPORT
   }
-  const { createBotsHealth, resolveLayout } = await import('./health.js')
-  const layout = resolveLayout({ configDir: args.configDir, env })
-  const db = databaseFrom(args, env, layout.environment?.sqlitePath ?? resolve(layout.botssys, 'sqlitedb', 'botsdb'))
-  secrets.push(...db.secrets)
+  const { createBotsHealth } = await import('./health.js')
   const health = await createBotsHealth({
-    database: { url: db.url },
+    // bots.ini is read once, by createBotsHealth; the SQLite default comes from what it found
+    database: (layout) => {
+      const db = databaseFrom(args, env, layout.environment?.sqlitePath ?? resolve(layout.botssys, 'sqlitedb', 'botsdb'))
+      secrets.push(...db.secrets)
+      return { url: db.url }
+    },
     configDir: args.configDir,
     env,
     secrets,

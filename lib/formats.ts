@@ -1,4 +1,5 @@
 import type { HealthJson, LiveReport, ReadyReport, StartupReport } from './schemas.js'
+import { DRAIN_ERROR } from './service.js'
 
 // The same report, in the formats its other readers speak. Each is derived from the seed's
 // report alone, so every front end renders the one set of checks.
@@ -18,10 +19,9 @@ const COMPONENTS: Record<string, { measurement: string, componentType: string }>
 
 const isHealthy = (r: Report): boolean => r.status === 'ok' || r.status === 'ready' || r.status === 'started'
 
-/** Errors of the report that belong to no check (`shutting down`). */
+/** The one error the service reports that belongs to no check: draining. */
 function generalErrors (r: ReadyReport | StartupReport): string[] {
-  const own = new Set(Object.values(r.details ?? {}).map((d) => d.error))
-  return (r.errors ?? []).filter((e) => !own.has(e) && !e.endsWith(': reason withheld'))
+  return r.errors?.includes(DRAIN_ERROR) === true ? [DRAIN_ERROR] : []
 }
 
 /**

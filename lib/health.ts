@@ -20,7 +20,8 @@ export { assertMilliseconds, HealthOptionsError }
 export type DatabaseOption = DatabaseAdapter | MysqlPoolLike | { sqlite: string } | { url: string } | string
 
 export interface BotsHealthOptions {
-  database: DatabaseOption
+  /** The database, or a function that picks it from the resolved layout (Bots' SQLite default). */
+  database: DatabaseOption | ((layout: BotsLayout) => DatabaseOption)
   /** The Bots config dir holding bots.ini; falls back to `$BOTS_CONFIG_DIR`. */
   configDir?: string
   /** botssys path; wins over bots.ini. Relative paths resolve against the bots environment. */
@@ -157,7 +158,7 @@ export async function createBotsHealth (options: BotsHealthOptions): Promise<Hea
   if (options.database === undefined || options.database === null) {
     throw new HealthOptionsError('database', 'is required: pass a mysql2 pool, register @fastify/mysql first, or give { sqlite: path } or a URL')
   }
-  const db = await resolveDatabase(options.database, timeoutMs)
+  const db = await resolveDatabase(typeof options.database === 'function' ? options.database(layout) : options.database, timeoutMs)
   const checks = botsChecks(layout, db.adapter, options.requiredTables ?? BOTS_REQUIRED_TABLES)
   return createHealthService({
     ...checks,

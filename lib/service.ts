@@ -305,10 +305,10 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     },
     async ready (o) {
       const checks = select(readyChecks, o)
-      if (draining || closed) return drained()
+      if (draining) return drained()
       const ran = runAll(checks)
       const results = ran instanceof Promise ? await ran : ran
-      if (draining || closed) return drained()
+      if (draining) return drained()
       if (checks !== readyChecks) return readyReport(checks, results)
       observe('readiness', readyChecks, results)
       return buildReady(results)
