@@ -1,105 +1,15 @@
-import { readFileSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import ini from 'ini'
+import { BotsIniError, decodeBotsIni, type IniSections, parseBotsIni } from './bots-ini.js'
+
+export { BotsIniError, parseBotsIni }
+export type { IniSections }
 
 // Everything this package knows of a Bots installation lives here: where bots.ini is, how Bots
 // reads it, where botssys, usersys and the SQLite database are, and which tables it needs.
 
 /** The tables Bots' engine cannot run without (`mutex` is its database lock). */
 export const BOTS_REQUIRED_TABLES: readonly string[] = Object.freeze(['channel', 'routes', 'ta', 'mutex'])
-
-export type IniSections = Record<string, Record<string, string>>
-
-export class BotsIniError extends Error {
-  override name = 'BotsIniError'
-}
-
-const SECTION = /^\[(.+)\]/
-const OPTION = /^(.*?)\s*([=:])\s*(.*)$/
-
-/**
- * Reads bots.ini the way Bots does: Python's configparser.RawConfigParser with its defaults
- * (`key = value` or `key: value`, keys lower-cased, full-line `#`/`;` comments, indented lines
- * continuing the value, no inline comments, duplicates rejected). The `ini` package alone
- * differs on each of those, so the lines are first brought into a form it reads faithfully.
- */
-export function parseBotsIni (text: string, file = 'bots.ini'): IniSections {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)
-  const order: string[] = []
-  const sections = new Map<string, Map<string, string[]>>()
-  const where = (n: number) => `${file} line ${n}`
-  let current: Map<string, string[]> | undefined
-  let currentName = ''
-  let option: string[] | undefined
-  let indent = Number.POSITIVE_INFINITY
-  const seen = new Set<string>()
-
-  lines.forEach((line, i) => {
-    const n = i + 1
-    const stripped = line.trim()
-    if (stripped.startsWith('#') || stripped.startsWith(';')) return
-    if (stripped === '') {
-      option?.push('')
-      return
-    }
-    const lineIndent = line.length - line.trimStart().length
-    if (option !== undefined && lineIndent > indent) {
-      option.push(stripped)
-      return
-    }
-    indent = lineIndent
-    const header = SECTION.exec(stripped)
-    if (header !== null) {
-      currentName = header[1] ?? ''
-      if (seen.has(`[${currentName}`)) throw new BotsIniError(`${where(n)}: section [${currentName}] appears twice`)
-      seen.add(`[${currentName}`)
-      current = sections.get(currentName) ?? new Map()
-      if (!sections.has(currentName)) order.push(currentName)
-      sections.set(currentName, current)
-      option = undefined
-      return
-    }
-    if (current === undefined) {
-      throw new BotsIniError(`${where(n)}: a "[section]" header must come before any setting, got: ${cut(stripped)}`)
-    }
-    const m = OPTION.exec(stripped)
-    const key = m?.[1]?.trimEnd().toLowerCase() ?? ''
-    if (m === null || key === '') {
-      throw new BotsIniError(`${where(n)}: expected "key = value", "key: value" or "[section]", got: ${cut(stripped)}`)
-    }
-    if (seen.has(`${currentName}\0${key}`)) throw new BotsIniError(`${where(n)}: "${key}" is set twice in [${currentName}]`)
-    seen.add(`${currentName}\0${key}`)
-    option = [(m[3] ?? '').trim()]
-    current.set(key, option)
-  })
-
-  // Hand the normalised sections to `ini`: keys and values encoded with its own `safe`, section
-  // names with their dots escaped (ini would nest `[a.b]`).
-  let normalised = ''
-  for (const name of order) {
-    normalised += `[${name.replace(/\\/g, '\\\\').replace(/\./g, '\\.')}]\n`
-    for (const [key, parts] of sections.get(name) ?? []) {
-      normalised += `${ini.safe(key)} = ${ini.safe(parts.join('\n').trimEnd())}\n`
-    }
-  }
-  const parsed = ini.parse(normalised) as Record<string, unknown>
-  const out: IniSections = {}
-  for (const name of order) {
-    const section = parsed[name]
-    out[name] = typeof section === 'object' && section !== null ? section as Record<string, string> : {}
-  }
-  // configparser's DEFAULT section lends its keys to every other section.
-  const defaults = out.DEFAULT
-  if (defaults !== undefined) {
-    delete out.DEFAULT
-    for (const name of Object.keys(out)) out[name] = { ...defaults, ...out[name] }
-  }
-  return out
-}
-
-function cut (s: string): string {
-  return s.length > 80 ? s.slice(0, 79) + '…' : s
-}
 
 export interface BotsEnvironment {
   /** The config directory, absolute. */
@@ -116,13 +26,28 @@ export interface BotsEnvironment {
   readonly sections?: IniSections
 }
 
+/** The largest bots.ini read: the stock file is 14 KB. */
+export const BOTS_INI_MAX_BYTES = 1024 * 1024
+
 /**
- * Turns a config dir into plain paths. Relative `botssys`/`usersys` resolve against the bots
- * environment (the parent of the config dir, Bots 4.x rules), never the working directory; an
- * absolute value is used as is; a missing or empty key falls back to Bots' default. A missing or
- * malformed bots.ini is reported in `configError`, and the defaults are used.
+ * Bots' `botslib.join`: `os.path.normpath(os.path.join(botsenv, value))`. Node's resolve does the
+ * same but for POSIX's two leading slashes, which normpath keeps (`//srv/x` stays `//srv/x`).
  */
-export function loadBotsEnvironment (configDir: string, overrides: { botssys?: string, usersys?: string } = {}): BotsEnvironment {
+function botsJoin (botsenv: string, value: string): string {
+  const joined = isAbsolute(value) ? value : join(botsenv, value)
+  const normal = resolve(joined)
+  return /^\/\/(?!\/)/.test(joined) && normal !== '/' ? '/' + normal : normal
+}
+
+/**
+ * Turns a config dir into plain paths, as Bots 4.x finds them. Relative `botssys`/`usersys`
+ * resolve against the bots environment (the parent of the config dir), never the working
+ * directory; an absolute value is used as is; a missing or empty key falls back to Bots' default.
+ * A relative `configDir` resolves against the working directory (Bots 4.x itself wants an
+ * absolute one). A missing, unreadable or malformed bots.ini is reported in `configError`, and the
+ * defaults are used. Nothing but a BotsEnvironment comes out: no input makes this throw.
+ */
+export function loadBotsEnvironment (configDir: string, overrides: { botssys?: string | undefined, usersys?: string | undefined } = {}): BotsEnvironment {
   const dir = resolve(configDir)
   const botsenv = dirname(dir)
   const iniPath = join(dir, 'bots.ini')
@@ -130,28 +55,35 @@ export function loadBotsEnvironment (configDir: string, overrides: { botssys?: s
   let sections: IniSections | undefined
   try {
     sections = parseBotsIni(readConfigFile(dir, iniPath), iniPath)
-    if (sections.directories === undefined) configError = `bots.ini has no [directories] section: ${iniPath}`
+    if (sections.directories === undefined) configError = `bots.ini has no [directories] section (Bots stops with NoSectionError): ${iniPath}`
   } catch (err) {
-    configError = err instanceof Error ? err.message : String(err)
+    configError = err instanceof BotsIniError ? err.message : `bots.ini cannot be read: ${iniPath}`
   }
-  const dirs = sections?.directories ?? {}
+  const dirs = sections?.directories
   const pick = (key: 'botssys' | 'usersys'): string => {
-    const value = overrides[key] ?? (dirs[key] !== undefined && dirs[key] !== '' ? dirs[key] : key)
-    return isAbsolute(value) ? value : resolve(botsenv, value)
+    const given = dirs?.[key]
+    const value = overrides[key] ?? (given !== undefined && given !== '' ? given : key)
+    if (value.includes('\0') && configError === undefined) configError = `[directories] ${key} holds a NUL character, which no path can: ${iniPath}`
+    return botsJoin(botsenv, value)
   }
   const botssys = pick('botssys')
+  const usersys = pick('usersys')
   return {
     configDir: dir,
     botsenv,
     iniPath,
     botssys,
-    usersys: pick('usersys'),
+    usersys,
     sqlitePath: join(botssys, 'sqlitedb', 'botsdb'),
     ...(configError !== undefined ? { configError } : {}),
     ...(sections !== undefined ? { sections } : {})
   }
 }
 
+/**
+ * Reads bots.ini without ever blocking on it: opened non-blocking (a FIFO does not wait for a
+ * writer), a regular file only (not a FIFO, a device or /dev/zero), at most BOTS_INI_MAX_BYTES.
+ */
 function readConfigFile (dir: string, iniPath: string): string {
   let st
   try {
@@ -160,12 +92,36 @@ function readConfigFile (dir: string, iniPath: string): string {
     throw new BotsIniError(`config directory not found: ${dir}`)
   }
   if (!st.isDirectory()) throw new BotsIniError(`config directory is not a directory: ${dir}`)
+  let fd: number
   try {
-    return readFileSync(iniPath, 'utf8')
+    fd = openSync(iniPath, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new BotsIniError(`bots.ini not found: ${iniPath}`)
-    if (code === 'EISDIR') throw new BotsIniError(`bots.ini is not a file: ${iniPath}`)
     throw new BotsIniError(`bots.ini cannot be read (${code ?? 'error'}): ${iniPath}`)
+  }
+  try {
+    const fst = fstatSync(fd)
+    if (fst.isDirectory()) throw new BotsIniError(`bots.ini is not a file: ${iniPath}`)
+    if (!fst.isFile()) throw new BotsIniError(`bots.ini is not a regular file (a FIFO, socket or device): ${iniPath}`)
+    if (fst.size > BOTS_INI_MAX_BYTES) throw new BotsIniError(`bots.ini is ${fst.size} bytes, more than the ${BOTS_INI_MAX_BYTES} this reader takes (Bots ships 14 KB): ${iniPath}`)
+    // Read to the end, not to the size fstat gave: the file may change while it is read.
+    const buf = Buffer.allocUnsafe(Math.min(fst.size + 4096, BOTS_INI_MAX_BYTES + 1))
+    let length = 0
+    for (;;) {
+      let n: number
+      try {
+        n = readSync(fd, buf, length, buf.length - length, null)
+      } catch (err) {
+        throw new BotsIniError(`bots.ini cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${iniPath}`)
+      }
+      if (n === 0) break
+      length += n
+      if (length > BOTS_INI_MAX_BYTES) throw new BotsIniError(`bots.ini grew past ${BOTS_INI_MAX_BYTES} bytes while it was read: ${iniPath}`)
+      if (length === buf.length) throw new BotsIniError(`bots.ini changed while it was read: ${iniPath}`)
+    }
+    return decodeBotsIni(buf.subarray(0, length), iniPath)
+  } finally {
+    closeSync(fd)
   }
 }

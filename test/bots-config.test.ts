@@ -1,7 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { BotsIniError, loadBotsEnvironment, parseBotsIni } from '../lib/index.js'
+import { BOTS_INI_MAX_BYTES } from '../lib/bots-config.js'
+import { decodeBotsIni } from '../lib/bots-ini.js'
 import { makeBotsEnv } from './helpers/bots-env.js'
 
 t.test('key = value and key: value both read', async (t) => {
@@ -49,60 +52,57 @@ t.test('DEFAULT lends its keys to every section', async (t) => {
   t.notOk('DEFAULT' in s)
 })
 
-t.test('errors name the file and the line, as configparser rejects them', async (t) => {
+t.test('errors name the file, the line and configparser\'s error, and never quote a value', async (t) => {
   const cases: [string, RegExp][] = [
-    ['botssys = x\n', /^f\.ini line 1: a "\[section\]" header must come before any setting, got: botssys = x$/],
-    ['[a]\nno delimiter here\n', /^f\.ini line 2: expected "key = value", "key: value" or "\[section\]", got: no delimiter here$/],
-    ['[a]\n= value\n', /^f\.ini line 2: expected/],
-    ['[a]\nx = 1\nX = 2\n', /^f\.ini line 3: "x" is set twice in \[a\]$/],
-    ['[a]\n[b]\n[a]\n', /^f\.ini line 3: section \[a\] appears twice$/]
+    ['botssys = x\n', /^f\.ini line 1: a "\[section\]" header must come before any setting \(configparser's MissingSectionHeaderError\), got: a line setting "botssys" \(value withheld\)$/],
+    ['[a]\nno delimiter here\n', /^f\.ini line 2: expected "key = value", "key: value" or "\[section\]" \(configparser's ParsingError\), got: a line of 17 characters \(withheld: it may hold a secret\)$/],
+    ['[a]\n= value\n', /^f\.ini line 2: a setting needs a name/],
+    ['[a]\nx = 1\nX = 2\n', /^f\.ini line 3: "x" is set twice in \[a\] \(configparser's DuplicateOptionError\)$/],
+    ['[a]\n[b]\n[a]\n', /^f\.ini line 3: section \[a\] appears twice \(configparser's DuplicateSectionError\)$/],
+    ['\uFEFF[a]\n', /^f\.ini line 1: the file starts with a UTF-8 byte-order mark/]
   ]
   for (const [text, message] of cases) {
     t.throws(() => parseBotsIni(text, 'f.ini'), message, JSON.stringify(text))
     t.throws(() => parseBotsIni(text, 'f.ini'), BotsIniError)
   }
+  for (const text of ['[directories]\ndb_password = Hunter2\nHunter2\n', 'db_password = Hunter2\n']) {
+    let message = ''
+    try { parseBotsIni(text) } catch (err) { message = (err as Error).message }
+    t.ok(message !== '' && !message.includes('Hunter2'), `no secret in: ${message}`)
+  }
 })
 
-t.test('a file with CRLF line ends and a BOM reads', async (t) => {
-  const s = parseBotsIni('\uFEFF[directories]\r\nbotssys = a\r\nusersys = b\r\n')
+t.test('a file with CRLF line ends reads; one with a byte-order mark does not, as in Bots', async (t) => {
+  const s = parseBotsIni('[directories]\r\nbotssys = a\r\nusersys = b\r\n')
   t.same(s.directories, { botssys: 'a', usersys: 'b' })
+  t.throws(() => parseBotsIni('\uFEFF[directories]\r\nbotssys = a\r\n'), BotsIniError)
 })
 
-t.test('a stock-like bots.ini reads whole', async (t) => {
-  const text = `#configuration file for Bots.
-#with continuations in the style of RFC 822; "name=value" is also accepted.
+t.test('values stay strings: true, false and null are not converted', async (t) => {
+  const s = parseBotsIni('[directories]\nbotssys = true\nusersys = null\n[jobqueue]\nenabled = false\n')
+  t.equal(s.directories?.botssys, 'true')
+  t.equal(s.directories?.usersys, 'null')
+  t.equal(s.jobqueue?.enabled, 'false')
+})
 
-[settings]
-maxdays = 30
-interchangecontrolperpartner=False
-#botsreplacechar =
-log_level = INFO
+t.test('bytes that are not UTF-8 are refused with their line and offset', async (t) => {
+  const bytes = Buffer.concat([Buffer.from('[directories]\r\n# donn'), Buffer.from([0xe9]), Buffer.from('es\n')])
+  t.throws(() => decodeBotsIni(bytes, 'f.ini'), { name: 'BotsIniError', message: 'f.ini line 2: byte 0xe9 at offset 21 is not UTF-8; Bots (Python 3) stops on it with UnicodeDecodeError: save the file as UTF-8' })
+  t.equal(decodeBotsIni(Buffer.from('[a]\nx = é\n')), '[a]\nx = é\n')
+})
 
-[webserver]
-environment = production${' '}
-port = 8080
-environment_text =
-#environment_text_color = #f00
-
-[custommenus]
-#Incoming = /incoming/?all
-
-[directories]
-#botssys: internal storage of files. Default: botssys
-botssys = botssys
-
-usersys = usersys
-
-[charsets]
-unoc = latin_1
-keca = euc_kr
-`
-  const s = parseBotsIni(text)
-  t.same(Object.keys(s), ['settings', 'webserver', 'custommenus', 'directories', 'charsets'])
-  t.equal(s.webserver?.environment, 'production')
-  t.equal(s.webserver?.environment_text, '')
-  t.same(s.directories, { botssys: 'botssys', usersys: 'usersys' })
-  t.same(s.custommenus, {})
+t.test('bots.ini that is not a regular file, or too large, is refused without blocking', async (t) => {
+  const e = makeBotsEnv({ ini: null })
+  t.teardown(e.remove)
+  const ini = join(e.configDir, 'bots.ini')
+  execFileSync('mkfifo', [ini])
+  t.match(loadBotsEnvironment(e.configDir).configError, /bots\.ini is not a regular file \(a FIFO, socket or device\)/)
+  rmSync(ini)
+  symlinkSync('/dev/zero', ini)
+  t.match(loadBotsEnvironment(e.configDir).configError, /not a regular file/)
+  rmSync(ini)
+  writeFileSync(ini, '[directories]\n' + '#'.repeat(BOTS_INI_MAX_BYTES) + '\n')
+  t.match(loadBotsEnvironment(e.configDir).configError, /bots\.ini is \d+ bytes, more than the 1048576 this reader takes/)
 })
 
 t.test('relative directories resolve against the bots environment, not the working directory', async (t) => {
