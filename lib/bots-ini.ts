@@ -44,6 +44,7 @@ export interface ParsedIni {
  */
 export function readIni (text: string, file = 'bots.ini'): ParsedIni {
   const where = (n: number): string => `${file} line ${n}`
+  if (typeof text !== 'string') throw new BotsIniError(`${file}: expected the text of bots.ini as a string, got ${typeof text}`)
   if (text.startsWith('\uFEFF')) {
     throw new BotsIniError(`${where(1)}: the file starts with a UTF-8 byte-order mark, which Bots refuses (configparser's MissingSectionHeaderError): save it as UTF-8 without BOM`)
   }

@@ -72,6 +72,12 @@ t.test('errors name the file, the line and configparser\'s error, and never quot
   }
 })
 
+t.test('only BotsIniError leaves the reader, whatever it is given', async (t) => {
+  for (const input of [undefined, null, 42, {}, Buffer.from('[a]\n')]) {
+    t.throws(() => parseBotsIni(input as unknown as string), BotsIniError, String(input))
+  }
+})
+
 t.test('a file with CRLF line ends reads; one with a byte-order mark does not, as in Bots', async (t) => {
   const s = parseBotsIni('[directories]\r\nbotssys = a\r\nusersys = b\r\n')
   t.same(s.directories, { botssys: 'a', usersys: 'b' })

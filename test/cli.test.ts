@@ -277,3 +277,25 @@ t.test('a probe loads neither Fastify nor TypeBox, and live loads no driver', as
     else t.match(loaded, /better-sqlite3/, 'startup on SQLite loads its driver')
   }
 })
+
+t.test('bots.ini that Bots cannot use: exit 1 with the reason, never exit 2 with a Node message', async (t) => {
+  const cases: [string, string | Buffer, RegExp, boolean][] = [
+    // a path named "true", as Bots reads it: bots.ini is fine, the directory is not there
+    ['botssys = true', '[directories]\nbotssys = true\nusersys = null\n', /botssys directory not found: .*\/true/, true],
+    ['a NUL in a path', '[directories]\nbotssys = /a\u0000b\n', /\[directories\] botssys holds a NUL character/, false],
+    ['a byte-order mark', '\uFEFF[directories]\nbotssys = botssys\n', /line 1: the file starts with a UTF-8 byte-order mark/, false],
+    ['Latin-1 bytes', Buffer.concat([Buffer.from('[directories]\nbotssys = /srv/donn'), Buffer.from([0xe9]), Buffer.from('es\n')]), /line 2: byte 0xe9 at offset 33 is not UTF-8/, false]
+  ]
+  for (const [label, ini, reason, config] of cases) {
+    const e = botsEnv(t)
+    writeFileSync(join(e.configDir, 'bots.ini'), ini)
+    for (const check of ['ready', 'startup']) {
+      const r = await runCli(['--check', check, '--config-dir', e.configDir, '--json'])
+      t.equal(r.code, 1, `${label}, ${check}: exit 1 (${r.stderr})`)
+      const report = JSON.parse(r.stdout) as { checks: { config: boolean }, errors: string[] }
+      t.equal(report.checks.config, config, `${label}: config ${String(config)}`)
+      t.match(report.errors.join('\n'), reason, `${label}: the reason`)
+      noStack(t, r)
+    }
+  }
+})
