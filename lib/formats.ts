@@ -17,10 +17,11 @@ const COMPONENTS: Record<string, { measurement: string, componentType: string }>
   config: { measurement: 'responseTime', componentType: 'component' }
 }
 
-const isHealthy = (r: Report): boolean => r.status === 'ok' || r.status === 'ready' || r.status === 'started'
+/** The one rule of which reports are healthy (200) and which are not (503). */
+export const isHealthy = (r: Report): boolean => r.status === 'ok' || r.status === 'ready' || r.status === 'started'
 
 /** The one error the service reports that belongs to no check: draining. */
-function generalErrors (r: ReadyReport | StartupReport): string[] {
+function generalErrors (r: Report): string[] {
   return r.errors?.includes(DRAIN_ERROR) === true ? [DRAIN_ERROR] : []
 }
 
@@ -30,7 +31,8 @@ function generalErrors (r: ReadyReport | StartupReport): string[] {
  */
 export function toHealthJson (r: Report): HealthJson {
   const status = isHealthy(r) ? 'pass' : 'fail'
-  if (r.check === 'liveness') return { status, description: r.message }
+  if (r.check === 'liveness' && r.checks === undefined) return { status, description: r.message }
+  if (r.checks === undefined) return { status, description: r.check }
   const checks: HealthJson['checks'] = {}
   for (const [name, ok] of Object.entries(r.checks)) {
     const detail = r.details?.[name]
@@ -43,7 +45,7 @@ export function toHealthJson (r: Report): HealthJson {
     }]
   }
   const general = generalErrors(r)
-  const out: HealthJson = { status, description: r.check, checks }
+  const out: HealthJson = { status, description: r.check === 'liveness' ? r.message : r.check, checks }
   if (r.check === 'readiness' && r.mode !== undefined) out.notes = [`mode: ${r.mode}`]
   if (status === 'fail') out.output = (general.length > 0 ? general : r.errors ?? []).join('; ')
   return out
@@ -55,7 +57,7 @@ export function toHealthJson (r: Report): HealthJson {
  */
 export function toVerbose (r: Report, route: string): string {
   const lines: string[] = []
-  if (r.check !== 'liveness') {
+  if (r.checks !== undefined) {
     for (const [name, ok] of Object.entries(r.checks)) {
       lines.push(ok ? `[+]${name} ok` : `[-]${name} failed: ${r.details?.[name]?.error ?? 'reason withheld'}`)
     }

@@ -1,4 +1,10 @@
-import type { Check } from './check.js'
+import { join } from 'node:path'
+import { type Check, CheckFailure } from './check.js'
+import { diskCheck, type FreeSpace, parseFreeSpace } from './checks/disk.js'
+import { webserverCheck } from './checks/http.js'
+import { JOBQUEUE_DEFAULT_PORT, jobqueueCheck } from './checks/jobqueue.js'
+import { processCheck } from './checks/process.js'
+import { writableCheck } from './checks/writable.js'
 import { BOTS_REQUIRED_TABLES, type BotsEnvironment, loadBotsEnvironment } from './bots-config.js'
 import { configCheck } from './checks/config.js'
 import { databaseCheck } from './checks/database.js'
@@ -41,6 +47,22 @@ export interface BotsHealthOptions {
   logger?: HealthLogger
   /** The environment to read `BOTS_CONFIG_DIR` and `HEALTH_CHECK_DB_ONLY` from. Default `process.env`. */
   env?: NodeJS.ProcessEnv
+  /**
+   * `process`: liveness also requires a running, non-zombie process whose command line contains
+   * this text (e.g. `bots-jobqueueserver`). Reads /proc: the pod needs `shareProcessNamespace: true`.
+   */
+  process?: string
+  /**
+   * `jobqueue`: liveness and readiness also require an XML-RPC answer from Bots' jobqueueserver on
+   * `[jobqueue] port` of bots.ini (default 28082) on 127.0.0.1.
+   */
+  jobqueue?: boolean | { port?: number, host?: string }
+  /** `webserver`: readiness also requires an HTTP answer below 500 on `[webserver] port` (8080). */
+  webserver?: boolean | { port?: number, host?: string }
+  /** `writable`: readiness and startup also require that `botssys/data` can be written. */
+  writable?: boolean
+  /** `disk`: readiness also requires free space on botssys, by default 5 % or 500 MiB, whichever is less. */
+  disk?: boolean | { minFree?: string | number }
 }
 
 function optionalString (name: string, value: unknown): void {
@@ -103,9 +125,52 @@ export function validateOptions (o: Partial<BotsHealthOptions>): void {
   optionalBoolean('databaseOnly', o.databaseOnly)
   optionalBoolean('startupLatch', o.startupLatch)
   optionalBoolean('exposeReasons', o.exposeReasons)
+  optionalString('process', o.process)
+  optionalBoolean('writable', o.writable)
+  endpointOption('jobqueue', o.jobqueue)
+  endpointOption('webserver', o.webserver)
+  if (o.disk !== undefined && typeof o.disk !== 'boolean') {
+    const minFree = (o.disk as { minFree?: unknown } | null)?.minFree
+    if (typeof o.disk !== 'object' || o.disk === null || (minFree !== undefined && freeSpaceOf(minFree) === undefined)) {
+      throw new HealthOptionsError('disk', `must be true, false or { minFree: "5%" | "500MiB" | bytes }, got ${JSON.stringify(o.disk)}`)
+    }
+  }
   if (o.requiredTables !== undefined && (!Array.isArray(o.requiredTables) || !o.requiredTables.every((t) => typeof t === 'string' && t !== ''))) {
     throw new HealthOptionsError('requiredTables', 'must be an array of table names')
   }
+}
+
+function endpointOption (name: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return
+  const v = value as { port?: unknown, host?: unknown } | null
+  const portOk = v?.port === undefined || (Number.isInteger(v.port) && (v.port as number) >= 1 && (v.port as number) <= 65535)
+  const hostOk = v?.host === undefined || (typeof v.host === 'string' && v.host !== '')
+  if (typeof value !== 'object' || value === null || !portOk || !hostOk) {
+    throw new HealthOptionsError(name, `must be true, false or { port: 1-65535, host: "127.0.0.1" }, got ${JSON.stringify(value)}`)
+  }
+}
+
+function freeSpaceOf (value: unknown): FreeSpace | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? { bytes: value } : undefined
+  return typeof value === 'string' ? parseFreeSpace(value) : undefined
+}
+
+/**
+ * A port from bots.ini as Bots' `getint` reads it (Python's int(): blanks around, a sign, `_`
+ * between digits), else the default when the key is absent; a string saying why when it is bad.
+ */
+export function botsPort (environment: BotsEnvironment | undefined, section: string, fallback: number): number | string {
+  const raw = environment?.sections?.[section]?.port
+  if (raw === undefined) return fallback
+  const text = raw.trim()
+  const n = /^[+]?\d+(?:_\d+)*$/.test(text) ? Number(text.replace(/[+_]/g, '')) : Number.NaN
+  if (!Number.isInteger(n) || n < 1 || n > 65535) return `[${section}] port in bots.ini is not a port number (Bots stops on it): ${JSON.stringify(raw.slice(0, 20))}`
+  return n
+}
+
+/** A check that fails with a fixed reason: the configuration made it impossible to run. */
+function misconfigured (name: string, reason: string): Check {
+  return { name, async run () { throw new CheckFailure(reason) } }
 }
 
 export interface BotsLayout {
@@ -127,6 +192,39 @@ export function resolveLayout (o: Pick<BotsHealthOptions, 'configDir' | 'botssys
   }
   const environment = loadBotsEnvironment(configDir, { botssys: o.botssys, usersys: o.usersys })
   return { botssys: environment.botssys, usersys: environment.usersys, environment }
+}
+
+type WorkerOptions = Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk'>
+
+/** The checks that watch a Bots process beside this one, and which probe each belongs to. */
+export function workerChecks (layout: BotsLayout, o: WorkerOptions): { live: Check[], ready: Check[], startup: Check[] } {
+  const live: Check[] = []
+  const ready: Check[] = []
+  const startup: Check[] = []
+  if (o.process !== undefined) live.push(processCheck(o.process))
+  const endpoint = (name: 'jobqueue' | 'webserver', given: BotsHealthOptions['jobqueue'], fallback: number, make: (port: number, host?: string) => Check): Check | undefined => {
+    if (given === undefined || given === false) return undefined
+    const explicit = typeof given === 'object' ? given : {}
+    const port = explicit.port ?? botsPort(layout.environment, name, fallback)
+    return typeof port === 'string' ? misconfigured(name, `${name}: ${port}`) : make(port, explicit.host)
+  }
+  const jobqueue = endpoint('jobqueue', o.jobqueue, JOBQUEUE_DEFAULT_PORT, (port, host) => jobqueueCheck({ port, ...(host !== undefined ? { host } : {}) }))
+  if (jobqueue !== undefined) {
+    live.push(jobqueue)
+    ready.push(jobqueue)
+  }
+  const webserver = endpoint('webserver', o.webserver, 8080, (port, host) => webserverCheck({ port, ...(host !== undefined ? { host } : {}) }))
+  if (webserver !== undefined) ready.push(webserver)
+  if (o.writable === true) {
+    const writable = writableCheck('writable', join(layout.botssys, 'data'))
+    ready.push(writable)
+    startup.push(writable)
+  }
+  if (o.disk !== undefined && o.disk !== false) {
+    const minFree = typeof o.disk === 'object' && o.disk.minFree !== undefined ? freeSpaceOf(o.disk.minFree) : undefined
+    ready.push(diskCheck(layout.botssys, minFree !== undefined ? { minFree } : {}))
+  }
+  return { live, ready, startup }
 }
 
 /** Builds the probes' checks for a Bots layout and a database. */
@@ -160,8 +258,11 @@ export async function createBotsHealth (options: BotsHealthOptions): Promise<Hea
   }
   const db = await resolveDatabase(typeof options.database === 'function' ? options.database(layout) : options.database, timeoutMs)
   const checks = botsChecks(layout, db.adapter, options.requiredTables ?? BOTS_REQUIRED_TABLES)
+  const worker = workerChecks(layout, options)
   return createHealthService({
-    ...checks,
+    live: worker.live,
+    ready: [...checks.ready, ...worker.ready],
+    startup: [...checks.startup, ...worker.startup],
     timeoutMs,
     cacheTtlMs: options.cacheTtlMs,
     failureCacheTtlMs: options.failureCacheTtlMs,

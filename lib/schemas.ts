@@ -25,10 +25,15 @@ const DetailsSchema = Type.Record(Type.String(), Type.Ref('BotsHealthCheckDetail
 })
 
 export const LiveReportSchema = Type.Object({
-  status: Type.Literal('ok'),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('not_alive')]),
   check: Type.Literal('liveness'),
-  message: Type.String()
-}, { $id: 'BotsHealthLiveReport', additionalProperties: false, description: 'Liveness: the process answers. It never touches a dependency' })
+  message: Type.String(),
+  checks: Type.Optional(Type.Record(Type.String(), Type.Boolean(), {
+    description: 'Present when liveness watches a process of its own (process, jobqueue): one key per check'
+  })),
+  errors: Type.Optional(ErrorsSchema),
+  details: Type.Optional(DetailsSchema)
+}, { $id: 'BotsHealthLiveReport', additionalProperties: false, description: 'Liveness: the process answers. It never touches a dependency; with the process or jobqueue check it also says whether the watched Bots process serves' })
 
 export const ReadyReportSchema = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
@@ -87,7 +92,14 @@ export const schemas: readonly (TSchema & { $id: string })[] = Object.freeze([
 
 export type CheckDetail = Static<typeof CheckDetailSchema>
 export type HealthJson = Static<typeof HealthJsonSchema>
-export type LiveReport = Static<typeof LiveReportSchema>
+export type LiveReport = {
+  status: 'ok' | 'not_alive'
+  check: 'liveness'
+  message: string
+  checks?: Record<string, boolean>
+  errors?: string[]
+  details?: Record<string, CheckDetail>
+}
 export type ReadyReport = {
   status: 'ready' | 'not_ready'
   check: 'readiness'

@@ -10,6 +10,11 @@ export interface HealthLogger {
 }
 
 export interface HealthServiceOptions {
+  /**
+   * Liveness checks: only what watches this process or the one process it serves beside (a
+   * worker in the same pod), never a dependency. Default none: liveness then touches nothing.
+   */
+  live?: readonly Check[]
   /** Readiness checks: can the service take traffic now. */
   ready: readonly Check[]
   /** Startup checks: has the service finished initialising. */
@@ -52,7 +57,7 @@ export interface HealthService {
   ready (options?: ProbeOptions): Promise<ReadyReport>
   startup (options?: ProbeOptions): Promise<StartupReport>
   /** The check names of each probe, in report order. */
-  readonly checks: { readonly ready: readonly string[], readonly startup: readonly string[] }
+  readonly checks: { readonly live: readonly string[], readonly ready: readonly string[], readonly startup: readonly string[] }
   /** True once draining has begun: readiness answers 503 `shutting down`, liveness stays 200. */
   readonly draining: boolean
   beginDrain (): void
@@ -112,6 +117,7 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
   const states = new Map<Check, CheckState>()
   const readyChecks = opts.databaseOnly ? opts.ready.filter((c) => c.name === 'database') : [...opts.ready]
   const startupChecks = [...opts.startup]
+  const liveChecks = [...(options.live ?? [])]
   let draining = false
   let closed = false
   let latched: StartupReport | undefined
@@ -244,7 +250,7 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
 
   // The failing set each probe last reported: undefined before the first run, '' when healthy.
   const lastFailing: Record<string, string | undefined> = {}
-  function observe (probe: 'readiness' | 'startup', checks: readonly Check[], results: readonly CheckResult[]): void {
+  function observe (probe: 'liveness' | 'readiness' | 'startup', checks: readonly Check[], results: readonly CheckResult[]): void {
     const failing = checks.filter((_, i) => results[i]?.ok !== true).map((c) => c.name)
     const key = failing.join(',')
     const before = lastFailing[probe]
@@ -286,6 +292,16 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     return deepFreeze(report)
   }
 
+  function liveReport (checks: readonly Check[], results: readonly CheckResult[]): LiveReport {
+    const b = body(checks, results)
+    const report: LiveReport = b.healthy
+      ? { status: 'ok', check: 'liveness', message: 'Process is alive', checks: b.flags }
+      : { status: 'not_alive', check: 'liveness', message: `Process is not alive: ${checks.filter((_, i) => results[i]?.ok !== true).map((c) => c.name).join(', ')} failed`, checks: b.flags, errors: b.errors }
+    report.details = b.details
+    return deepFreeze(report)
+  }
+
+  const buildLive = memo((results) => liveReport(liveChecks, results))
   const buildReady = memo((results) => readyReport(readyChecks, results))
   const buildStartup = memo((results) => startupReport(startupChecks, results))
 
@@ -301,7 +317,11 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
 
   return {
     async live () {
-      return LIVE_REPORT
+      if (liveChecks.length === 0) return LIVE_REPORT
+      const ran = runAll(liveChecks)
+      const results = ran instanceof Promise ? await ran : ran
+      observe('liveness', liveChecks, results)
+      return buildLive(results)
     },
     async ready (o) {
       const checks = select(readyChecks, o)
@@ -328,6 +348,7 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
       return report
     },
     checks: Object.freeze({
+      live: Object.freeze(liveChecks.map((c) => c.name)),
       ready: Object.freeze(readyChecks.map((c) => c.name)),
       startup: Object.freeze(startupChecks.map((c) => c.name))
     }),

@@ -145,7 +145,7 @@ t.test('lint: multi-document files, and the errors of a bad file', async (t) => 
   t.equal(text.stdout, '')
   const broken = await lint(t, 'kind: Deployment\n  spec: [unclosed\n')
   t.equal(broken.code, 2)
-  t.match(broken.stderr, /^bots-healthcheck: error: .*m\.yaml: document 1: /)
+  t.match(broken.stderr, /^bots-healthcheck: error: .*m\.yaml: line 1 \(document 1\): /)
   const missing = await runCli(['lint', '/nonexistent/file.yaml'])
   t.equal(missing.code, 2)
   t.match(missing.stderr, 'cannot read /nonexistent/file.yaml: ENOENT')

@@ -278,7 +278,7 @@ t.test('the decorator gives the same reports as the routes', async (t) => {
   const ready = await fastify.health.ready()
   t.same((await fastify.inject('/health/ready')).json(), ready)
   t.same(await fastify.health.live(), { status: 'ok', check: 'liveness', message: 'Process is alive' })
-  t.same(fastify.health.checks, { ready: ['database', 'botssys', 'usersys', 'config'], startup: ['database', 'tables', 'botssys', 'usersys', 'config'] })
+  t.same(fastify.health.checks, { live: [], ready: ['database', 'botssys', 'usersys', 'config'], startup: ['database', 'tables', 'botssys', 'usersys', 'config'] })
 })
 
 t.test('the promise flavour of @fastify/mysql and a bare mysql2 pool both work', async (t) => {

@@ -5,7 +5,8 @@ import { abortError } from './adapter.js'
 
 interface Statement { get (): unknown, all (): unknown[] }
 interface Database { prepare (sql: string): Statement, close (): void }
-type DatabaseConstructor = new (path: string, options: { readonly: boolean, fileMustExist: boolean, timeout: number, nativeBinding?: string }) => Database
+/** Opens a database read-only, failing when the file is not there. */
+type Opener = (path: string, busyTimeoutMs: number) => Database
 
 /**
  * The addon's path, so that better-sqlite3 need not search for it with `bindings` (a few ms of
@@ -19,21 +20,56 @@ function nativeBinding (): { nativeBinding?: string } {
   }
 }
 
-let driver: Promise<DatabaseConstructor> | undefined
+/**
+ * Node's own SQLite (`node:sqlite`, no flag from Node 22.13 and 24 on): no native addon to build.
+ * Node 22 warns that it is experimental on first load; that one warning is not ours to print.
+ */
+function builtinOpener (): Opener | undefined {
+  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
+  if (typeof getBuiltin !== 'function') return undefined
+  const emitWarning = process.emitWarning
+  let mod: { DatabaseSync?: new (path: string, o: object) => Database } | undefined
+  try {
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      if (String(warning).includes('SQLite is an experimental feature')) return
+      ;(emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest)
+    }) as typeof process.emitWarning
+    mod = getBuiltin.call(process, 'node:sqlite') as typeof mod
+  } catch {
+    mod = undefined // Node 22.5-22.12 without --experimental-sqlite
+  } finally {
+    process.emitWarning = emitWarning
+  }
+  const DatabaseSync = mod?.DatabaseSync
+  if (typeof DatabaseSync !== 'function') return undefined
+  return (path, busyTimeoutMs) => new DatabaseSync(path, { readOnly: true, timeout: busyTimeoutMs })
+}
 
-/** better-sqlite3 is an optional dependency, loaded only when SQLite is used. */
-async function loadDriver (): Promise<DatabaseConstructor> {
+let driver: Promise<Opener> | undefined
+
+/** node:sqlite where Node has it, else better-sqlite3 (an optional peer), loaded only when SQLite is used. */
+async function loadDriver (): Promise<Opener> {
+  const builtin = builtinOpener()
+  if (builtin !== undefined) return builtin
   // A variable specifier keeps the optional driver out of the type check and the bundle graph.
   const specifier = 'better-sqlite3'
   driver ??= import(specifier).then(
-    (m: { default: unknown }) => m.default as DatabaseConstructor,
+    (m: { default: unknown }) => {
+      const Driver = m.default as new (path: string, o: object) => Database
+      return (path: string, busyTimeoutMs: number) => new Driver(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs, ...nativeBinding() })
+    },
     (err: unknown) => {
       driver = undefined
       const detail = err instanceof Error ? err.message.split('\n')[0] : String(err)
-      throw new Error(`SQLite support needs the optional dependency better-sqlite3 12: run \`npm install better-sqlite3@12\` (${detail})`)
+      throw new Error(`SQLite needs Node 22.13 or later (node:sqlite), or better-sqlite3 12 on Node ${process.versions.node}: run \`npm install better-sqlite3@12\` (${detail})`)
     }
   )
   return await driver
+}
+
+/** Which SQLite driver this Node uses: `node:sqlite` or `better-sqlite3`. */
+export function sqliteDriverName (): 'node:sqlite' | 'better-sqlite3' {
+  return builtinOpener() !== undefined ? 'node:sqlite' : 'better-sqlite3'
 }
 
 /**
@@ -52,10 +88,10 @@ export function sqliteAdapter (path: string, options: { busyTimeoutMs?: number }
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`SQLite database not found: ${path}`)
       throw err
     }
-    const Driver = await loadDriver()
+    const openDb = await loadDriver()
     if (signal.aborted) throw abortError(signal)
     // A busy timeout blocks the event loop while it waits, so keep it short.
-    db = new Driver(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 100, ...nativeBinding() })
+    db = openDb(path, options.busyTimeoutMs ?? 100)
     return db
   }
 

@@ -39,7 +39,9 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
   const secrets = password !== '' ? [password, u.password] : []
   const scheme = u.protocol.replace(/:$/, '').toLowerCase()
   if (scheme === 'mysql' || scheme === 'mariadb') {
-    const { createPool } = await import('mysql2')
+    const { createPool } = await import('mysql2').catch((err: unknown) => {
+      throw new Error(`MySQL support needs the optional dependency mysql2: run \`npm install mysql2\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
+    })
     const pool = createPool({
       host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
       port: u.port !== '' ? Number(u.port) : 3306,
@@ -55,10 +57,9 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
     return { adapter: mysqlAdapter(pool, { owned: true }), secrets }
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    const specifier = 'pg'
-    const pg = await import(specifier).catch((err: unknown) => {
+    const pg = await import('pg').catch((err: unknown) => {
       throw new Error(`PostgreSQL support needs the optional dependency pg: run \`npm install pg\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
-    }) as { default: { Pool: new (o: object) => object } }
+    }) as unknown as { default: { Pool: new (o: object) => object } }
     const pool = new pg.default.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: Math.max(1000, options.timeoutMs * 2) })
     // an idle client's socket error must not crash the process
     ;(pool as { on (e: string, f: () => void): void }).on('error', () => {})

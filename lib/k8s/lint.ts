@@ -11,7 +11,10 @@ export interface LintOptions {
 
 export interface Finding {
   level: 'error' | 'warning'
+  /** The YAML document, counted from 1. */
   document: number
+  /** The line of the file the finding points at (the probe, else the container), counted from 1. */
+  line: number
   workload: string
   container?: string
   probe?: string
@@ -19,15 +22,24 @@ export interface Finding {
 }
 
 interface Probe {
-  httpGet?: { path?: string }
+  httpGet?: { path?: string, port?: number | string }
   exec?: { command?: unknown[] }
   initialDelaySeconds?: number
   periodSeconds?: number
   timeoutSeconds?: number
   failureThreshold?: number
 }
-interface Container { name?: string, livenessProbe?: Probe, readinessProbe?: Probe, startupProbe?: Probe }
-interface PodSpec { containers?: Container[], terminationGracePeriodSeconds?: number }
+interface Container {
+  name?: string
+  command?: unknown[]
+  args?: unknown[]
+  ports?: { name?: string, containerPort?: number }[]
+  restartPolicy?: string
+  livenessProbe?: Probe
+  readinessProbe?: Probe
+  startupProbe?: Probe
+}
+interface PodSpec { containers?: Container[], initContainers?: Container[], terminationGracePeriodSeconds?: number }
 
 /** Kubernetes' defaults for a probe's fields. */
 const period = (p: Probe): number => p.periodSeconds ?? 10
@@ -38,16 +50,37 @@ export class ManifestError extends Error {
   override name = 'ManifestError'
 }
 
-function podSpecOf (doc: Record<string, unknown>): PodSpec | undefined {
-  const spec = doc.spec as Record<string, unknown> | undefined
-  switch (doc.kind) {
-    case 'Pod': return spec as PodSpec
-    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
-      return (spec?.template as { spec?: PodSpec } | undefined)?.spec
-    case 'CronJob':
-      return ((spec?.jobTemplate as { spec?: { template?: { spec?: PodSpec } } } | undefined)?.spec?.template)?.spec
+/** Where a workload keeps its pod spec. */
+function podPathOf (kind: unknown): string[] | undefined {
+  switch (kind) {
+    case 'Pod': return ['spec']
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': return ['spec', 'template', 'spec']
+    case 'CronJob': return ['spec', 'jobTemplate', 'spec', 'template', 'spec']
     default: return undefined
   }
+}
+
+function dig (o: unknown, path: readonly (string | number)[]): unknown {
+  let v = o
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined
+  return v
+}
+
+/** The value of `--flag V` or `--flag=V` in a command line. */
+function flagOf (cmd: readonly string[], flag: string): string | undefined {
+  const i = cmd.indexOf(flag)
+  return i >= 0 ? cmd[i + 1] : cmd.find((a) => a.startsWith(flag + '='))?.slice(flag.length + 1)
+}
+
+/** The `--timeout` of a `bots-healthcheck serve` sidecar listening on `port`, if the pod has one. */
+function sidecarDeadline (pod: PodSpec, port: number | string | undefined): { found: boolean, deadlineMs?: number } {
+  const all = [...(pod.containers ?? []), ...(pod.initContainers ?? [])]
+  const owner = all.find((c) => (c.ports ?? []).some((p) => p.containerPort === port || (p.name !== undefined && p.name === port)))
+  if (owner === undefined) return { found: typeof port === 'number' }
+  const cmd = [...(owner.command ?? []), ...(owner.args ?? [])].map(String)
+  if (!cmd.includes('serve')) return { found: true }
+  const t = flagOf(cmd, '--timeout')
+  return { found: true, ...(t !== undefined && /^\d+$/.test(t) ? { deadlineMs: Number(t) } : {}) }
 }
 
 /** What a probe asks: `live`, `ready`, `startup`, or undefined when it is not recognisably ours. */
@@ -58,10 +91,7 @@ function target (p: Probe): { check?: string, deadlineMs?: number, exec: boolean
     return { check: m?.[1]?.replace(/z$/, ''), exec: false }
   }
   const cmd = (p.exec?.command ?? []).map(String)
-  const at = (flag: string): string | undefined => {
-    const i = cmd.indexOf(flag)
-    return i >= 0 ? cmd[i + 1] : cmd.find((a) => a.startsWith(flag + '='))?.slice(flag.length + 1)
-  }
+  const at = (flag: string): string | undefined => flagOf(cmd, flag)
   const url = at('--url')
   const check = url !== undefined ? /\/(live|ready|startup)(\/|$|\?)/.exec(url)?.[1] : at('--check') ?? (cmd.some((a) => /bots-healthcheck/.test(a)) ? 'live' : undefined)
   const t = at('--timeout')
@@ -71,27 +101,64 @@ function target (p: Probe): { check?: string, deadlineMs?: number, exec: boolean
 export function lintManifests (text: string, o: LintOptions): Finding[] {
   const docs = parseAllDocuments(text)
   const findings: Finding[] = []
+  // Line starts, to turn a node's offset into the line a reader looks at.
+  const starts = [0]
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1)
+  const lineOf = (offset: number): number => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((starts[mid] ?? 0) <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo + 1
+  }
   let workloads = 0
   docs.forEach((d, i) => {
     const document = i + 1
-    if (d.errors.length > 0) throw new ManifestError(`document ${document}: ${d.errors[0]?.message.split('\n')[0] ?? 'invalid YAML'}`)
+    if (d.errors.length > 0) {
+      const e = d.errors[0]
+      throw new ManifestError(`line ${e?.linePos?.[0]?.line ?? '?'} (document ${document}): ${e?.message.split('\n')[0] ?? 'invalid YAML'}`)
+    }
     const doc = d.toJS() as Record<string, unknown> | null
     if (doc === null || typeof doc !== 'object') return
-    const pod = podSpecOf(doc)
-    if (pod === undefined) return
+    const podPath = podPathOf(doc.kind)
+    const pod = podPath === undefined ? undefined : dig(doc, podPath) as PodSpec | undefined
+    if (podPath === undefined || pod === undefined || pod === null) return
     workloads++
+    const lineAt = (path: (string | number)[]): number => {
+      for (let n = path.length; n > 0; n--) {
+        const node = d.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
+        if (node?.range !== undefined) return lineOf(node.range[0])
+      }
+      return lineOf(d.contents?.range?.[0] ?? 0)
+    }
     const workload = `${String(doc.kind)}/${String((doc.metadata as { name?: string } | undefined)?.name ?? '?')}`
     const grace = pod.terminationGracePeriodSeconds ?? 30
-    for (const c of pod.containers ?? []) {
+    // Native sidecars (init containers that keep running) are probed like containers.
+    const containers: [Container, (string | number)[]][] = [
+      ...(pod.containers ?? []).map((c, k): [Container, (string | number)[]] => [c, [...podPath, 'containers', k]]),
+      ...(pod.initContainers ?? []).flatMap((c, k): [Container, (string | number)[]][] => c.restartPolicy === 'Always' ? [[c, [...podPath, 'initContainers', k]]] : [])
+    ]
+    for (const [c, path] of containers) {
       const at = { document, workload, container: c.name ?? '?' }
-      const error = (probe: string | undefined, message: string) => findings.push({ level: 'error', ...at, ...(probe !== undefined ? { probe } : {}), message })
-      const warn = (probe: string | undefined, message: string) => findings.push({ level: 'warning', ...at, ...(probe !== undefined ? { probe } : {}), message })
+      const push = (level: Finding['level'], probe: string | undefined, message: string): void => {
+        findings.push({ level, ...at, line: lineAt(probe !== undefined ? [...path, probe] : path), ...(probe !== undefined ? { probe } : {}), message })
+      }
+      const error = (probe: string | undefined, message: string) => push('error', probe, message)
+      const warn = (probe: string | undefined, message: string) => push('warning', probe, message)
       const probes: [string, Probe | undefined][] = [['livenessProbe', c.livenessProbe], ['readinessProbe', c.readinessProbe], ['startupProbe', c.startupProbe]]
       for (const [name, p] of probes) {
         if (p === undefined) continue
         const tg = target(p)
         if (tg.check === undefined) continue
-        const deadline = tg.deadlineMs ?? o.timeoutMs
+        let deadline = tg.deadlineMs ?? o.timeoutMs
+        if (p.httpGet !== undefined) {
+          const side = sidecarDeadline(pod, p.httpGet.port)
+          if (!side.found) error(name, `the probe targets port ${JSON.stringify(p.httpGet.port)}, which no container of the pod names: the kubelet cannot resolve it`)
+          if (side.deadlineMs !== undefined) deadline = side.deadlineMs
+        }
         if (name === 'livenessProbe' && tg.check !== 'live') {
           error(name, `liveness runs the ${tg.check} check, which depends on the database: an outage would restart every pod. Point it at /health/live (or --check live)`)
         }
@@ -105,7 +172,7 @@ export function lintManifests (text: string, o: LintOptions): Finding[] {
       if (startup !== undefined) {
         const budget = (startup.initialDelaySeconds ?? 0) + threshold(startup) * period(startup)
         if (budget < o.minStartupSeconds) error('startupProbe', `the startup budget (failureThreshold × periodSeconds = ${budget} s) is below the ${o.minStartupSeconds} s a start may take: slow starts get restarted`)
-      } else if (c.livenessProbe !== undefined) {
+      } else if (c.livenessProbe !== undefined && target(c.livenessProbe).check !== undefined) {
         const lp = c.livenessProbe
         const budget = (lp.initialDelaySeconds ?? 0) + threshold(lp) * period(lp)
         if (budget < o.minStartupSeconds) error(undefined, `no startupProbe, and liveness restarts a pod that has not answered after ${budget} s, below the ${o.minStartupSeconds} s a start may take: add a startupProbe on /health/startup`)
@@ -117,6 +184,6 @@ export function lintManifests (text: string, o: LintOptions): Finding[] {
       }
     }
   })
-  if (workloads === 0) findings.push({ level: 'warning', document: 0, workload: '-', message: 'no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob found' })
+  if (workloads === 0) findings.push({ level: 'warning', document: 0, line: 1, workload: '-', message: 'no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob found' })
   return findings
 }

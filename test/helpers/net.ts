@@ -39,6 +39,8 @@ export async function hungServer (): Promise<HungServer> {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
+    // Read and drop what comes, so that a peer's close is seen; never answer.
+    socket.resume()
   })
   const port = await listen(server)
   return {

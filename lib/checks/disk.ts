@@ -1,0 +1,53 @@
+import { statfs } from 'node:fs/promises'
+import type { Check } from '../check.js'
+import { CheckFailure } from '../check.js'
+
+const MIB = 1024 * 1024
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: MIB, gib: 1024 * MIB, tib: 1024 * 1024 * MIB }
+
+/** A free-space threshold: a share of the file system, or a size. */
+export type FreeSpace = { percent: number } | { bytes: number }
+
+/** Bots' default: 5 % or 500 MiB, whichever is less (a small volume is not held to 500 MiB). */
+export const DISK_DEFAULT_MIN_FREE: readonly FreeSpace[] = Object.freeze([{ percent: 5 }, { bytes: 500 * MIB }])
+
+/** `5%`, `500MiB`, `2 GB`, `1048576` → a threshold; undefined when the text is none of these. */
+export function parseFreeSpace (text: string): FreeSpace | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%|[kmgt]i?b|b)?\s*$/i.exec(text)
+  if (m === null) return undefined
+  const n = Number(m[1])
+  const unit = (m[2] ?? 'b').toLowerCase()
+  if (unit === '%') return n <= 100 ? { percent: n } : undefined
+  return { bytes: Math.round(n * (UNITS[unit] ?? 1)) }
+}
+
+function human (bytes: number): string {
+  if (bytes >= 1024 * MIB) return `${(bytes / 1024 / MIB).toFixed(1)} GiB`
+  return `${(bytes / MIB).toFixed(1)} MiB`
+}
+
+/**
+ * `disk`: the file system holding `path` has at least the free space asked for (the space a
+ * non-root process may use). With several thresholds the least of them counts.
+ */
+export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace | readonly FreeSpace[] } = {}): Check {
+  const thresholds = o.minFree === undefined ? DISK_DEFAULT_MIN_FREE : Array.isArray(o.minFree) ? o.minFree : [o.minFree as FreeSpace]
+  return {
+    name: o.name ?? 'disk',
+    label: 'Disk',
+    async run () {
+      let st
+      try {
+        st = await statfs(path)
+      } catch (err) {
+        throw new CheckFailure(`disk: cannot read the free space of ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+      }
+      const total = st.blocks * st.bsize
+      const free = st.bavail * st.bsize
+      const need = Math.min(...thresholds.map((t) => 'percent' in t ? total * t.percent / 100 : t.bytes))
+      if (free < need) {
+        throw new CheckFailure(`disk: ${human(free)} free of ${human(total)} on ${path}, below the ${human(need)} required`)
+      }
+    }
+  }
+}

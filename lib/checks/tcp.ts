@@ -1,0 +1,21 @@
+import { connect } from 'node:net'
+import type { Check } from '../check.js'
+import { CheckFailure } from '../check.js'
+import { describeNetError } from './http-request.js'
+
+/**
+ * `<name>`: a TCP connection to host:port opens (and is closed at once). It proves a listener,
+ * not a server that answers: prefer a check that speaks the protocol where there is one.
+ */
+export function tcpCheck (name: string, host: string, port: number): Check {
+  return {
+    name,
+    run (signal) {
+      return new Promise<void>((resolve, reject) => {
+        const socket = connect({ host, port, signal })
+        socket.once('connect', () => { socket.destroy(); resolve() })
+        socket.once('error', (err) => { socket.destroy(); reject(new CheckFailure(describeNetError(err, `${name}: connect to ${host}:${port}`))) })
+      })
+    }
+  }
+}

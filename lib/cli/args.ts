@@ -1,0 +1,203 @@
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+
+export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [CHECKS] [--json] [--quiet]
+       bots-healthcheck serve [--port 9000] [--host 0.0.0.0] [--prefix /health] [--drain-delay MS] [--config-dir DIR] [--database-url URL] [--timeout MS] [CHECKS]
+       bots-healthcheck --url URL [--timeout MS] [--json] [--quiet]
+       bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
+       bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
+CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB]`
+
+export const HELP = `${USAGE}
+
+Runs one health check of a Bots environment and exits 0 (healthy), 1 (unhealthy) or 2 (error).
+
+  -c, --check NAME        live (default), ready or startup
+      --config-dir DIR    the Bots config dir holding bots.ini
+                          (default: $BOTS_CONFIG_DIR, then ./config; a relative
+                          one resolves against the working directory)
+      --database-url URL  mysql://, mariadb://, postgres://, sqlite:PATH or a file
+                          path (default: $DATABASE_URL, then $DB_HOST/$DB_PORT/
+                          $DB_NAME/$DB_USER/$DB_PASSWORD for MySQL, then Bots'
+                          SQLite database <botssys>/sqlitedb/botsdb)
+      --timeout MS        deadline of each check (default 500); with --url, of
+                          the whole request (default 1000)
+      --wait SECONDS      with ready or startup: check every second until it
+                          passes (exit 0) or SECONDS are up (exit 1); one line
+                          each time the result changes (init containers)
+      --url URL           probe an HTTP endpoint instead: exit 0 on 2xx/3xx,
+                          1 on another status, 2 when no answer came in time
+      --json              print the report as JSON (the HTTP route's body)
+  -q, --quiet             print nothing; only the exit code tells
+  -h, --help              this help
+  -v, --version           the version
+
+Checks that watch a Bots process of this pod (also for serve):
+      --process NAME      live: a process whose command line contains NAME runs
+                          and is no zombie (/proc; shareProcessNamespace: true)
+      --jobqueue          live and ready: the jobqueueserver answers XML-RPC on
+                          127.0.0.1:[jobqueue] port of bots.ini (28082)
+      --webserver         ready: the webserver answers HTTP below 500 on
+                          127.0.0.1:[webserver] port of bots.ini (8080)
+      --writable          ready and startup: botssys/data can be written
+      --disk              ready: botssys has free space, 5% or 500 MiB,
+                          whichever is less (--min-free sets it: 10%, 2GiB)
+
+live never touches the database, the disk or bots.ini, unless --jobqueue needs
+the port from bots.ini.
+
+serve    runs the probes as an HTTP server (a sidecar in a Bots pod): /health/ping,
+         live, ready, startup on --port (9000) and --host (0.0.0.0); JSON log
+         lines; SIGTERM or SIGINT: readiness 503 at once, exit 0 after
+         --drain-delay MS (default 5000)
+probes   prints Kubernetes startupProbe, readinessProbe and livenessProbe YAML,
+         timeoutSeconds derived from --timeout: httpGet on --port (8080) under
+         --prefix (/health), or with --exec the CLI itself
+lint     reports unsafe probes in a manifest (multi-document YAML): liveness
+         that checks dependencies, deadlines not below timeoutSeconds, a startup
+         budget below --min-startup (150 s), readiness too slow for a drain;
+         exit 1 when it finds an error`
+
+export class UsageError extends Error {}
+
+export type Mode = 'check' | 'url' | 'probes' | 'lint' | 'serve'
+
+export interface WorkerFlags {
+  process?: string
+  jobqueue: boolean
+  webserver: boolean
+  writable: boolean
+  disk: boolean
+  minFree?: string
+}
+
+export interface Args extends WorkerFlags {
+  mode: Mode
+  check: 'live' | 'ready' | 'startup'
+  configDir: string
+  configDirGiven: boolean
+  databaseUrl?: string
+  url?: string
+  file?: string
+  timeoutMs?: number
+  waitSeconds?: number
+  port?: number
+  host: string
+  prefix: string
+  drainDelayMs: number
+  exec: boolean
+  minStartupSeconds: number
+  json: boolean
+  quiet: boolean
+  help: boolean
+  version: boolean
+}
+
+/** The longest deadline a timer can hold (setTimeout's limit is 2^31-1 ms). */
+const MAX_MS = 2_147_483_647
+
+function wholeNumber (flag: string, value: string | undefined, min: number, max = MAX_MS): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
+  if (n > max) throw new UsageError(`${flag} must be at most ${max}, got ${value}`)
+  return n
+}
+
+const COMMANDS = new Set(['probes', 'lint', 'serve'])
+
+export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
+  let values
+  let positionals: string[]
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        check: { type: 'string', short: 'c' },
+        'config-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        url: { type: 'string' },
+        timeout: { type: 'string' },
+        wait: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        prefix: { type: 'string' },
+        'drain-delay': { type: 'string' },
+        exec: { type: 'boolean' },
+        'min-startup': { type: 'string' },
+        process: { type: 'string' },
+        jobqueue: { type: 'boolean' },
+        webserver: { type: 'boolean' },
+        writable: { type: 'boolean' },
+        disk: { type: 'boolean' },
+        'min-free': { type: 'string' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
+      }
+    }))
+  } catch (err) {
+    // parseArgs' messages name the flag; drop its advice about '--' which does not apply here.
+    const message = err instanceof Error ? err.message.split('. To specify')[0] ?? err.message : String(err)
+    throw new UsageError(message)
+  }
+  const [command, ...rest] = positionals
+  let mode: Mode = 'check'
+  if (command !== undefined && COMMANDS.has(command)) mode = command as Mode
+  else if (command !== undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}: use serve, probes, lint, or no command to run a check`)
+  if (mode === 'lint' && rest.length !== 1) throw new UsageError('lint takes one manifest file: bots-healthcheck lint FILE.yaml')
+  if (mode !== 'lint' && rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`)
+  if (values.url !== undefined) {
+    if (mode !== 'check') throw new UsageError(`--url does not go with ${mode}`)
+    if (values.check !== undefined) throw new UsageError('--url and --check do not go together: --url probes a running server')
+    mode = 'url'
+  }
+  const check = values.check ?? 'live'
+  if (check !== 'live' && check !== 'ready' && check !== 'startup') {
+    throw new UsageError(`--check must be live, ready or startup, got ${JSON.stringify(check)}`)
+  }
+  if (values.check !== undefined && mode === 'serve') throw new UsageError('serve answers every probe: --check does not go with it')
+  const waitSeconds = wholeNumber('--wait', values.wait, 0, 86_400)
+  if (waitSeconds !== undefined && (mode !== 'check' || check === 'live')) throw new UsageError('--wait goes with --check ready or --check startup')
+  const timeoutMs = wholeNumber('--timeout', values.timeout, 1)
+  const port = wholeNumber('--port', values.port, 1, 65535)
+  const prefix = (values.prefix ?? '/health').replace(/\/+$/, '')
+  if (values.prefix !== undefined && !values.prefix.startsWith('/')) throw new UsageError(`--prefix must start with "/", got ${JSON.stringify(values.prefix)}`)
+  if (values['config-dir'] === '') throw new UsageError('--config-dir must not be empty')
+  if (values.process === '') throw new UsageError('--process must name the process to look for, e.g. --process bots-jobqueueserver')
+  if (values.host === '') throw new UsageError('--host must not be empty')
+  if (values['min-free'] !== undefined && !/^\s*\d+(\.\d+)?\s*(%|[kmgt]i?b|b)?\s*$/i.test(values['min-free'])) {
+    throw new UsageError(`--min-free must be a share or a size, e.g. 5% or 500MiB, got ${JSON.stringify(values['min-free'])}`)
+  }
+  const configDir = values['config-dir'] ?? (env.BOTS_CONFIG_DIR !== undefined && env.BOTS_CONFIG_DIR !== '' ? env.BOTS_CONFIG_DIR : './config')
+  return {
+    mode,
+    check,
+    configDir: resolve(configDir),
+    configDirGiven: values['config-dir'] !== undefined,
+    ...(values['database-url'] !== undefined ? { databaseUrl: values['database-url'] } : {}),
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(rest[0] !== undefined ? { file: rest[0] } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(waitSeconds !== undefined ? { waitSeconds } : {}),
+    ...(port !== undefined ? { port } : {}),
+    host: values.host ?? '0.0.0.0',
+    prefix,
+    drainDelayMs: wholeNumber('--drain-delay', values['drain-delay'], 0) ?? 5000,
+    exec: values.exec === true,
+    minStartupSeconds: wholeNumber('--min-startup', values['min-startup'], 0) ?? 150,
+    ...(values.process !== undefined ? { process: values.process } : {}),
+    jobqueue: values.jobqueue === true,
+    webserver: values.webserver === true,
+    writable: values.writable === true,
+    disk: values.disk === true || values['min-free'] !== undefined,
+    ...(values['min-free'] !== undefined ? { minFree: values['min-free'] } : {}),
+    json: values.json === true,
+    quiet: values.quiet === true,
+    help: values.help === true,
+    version: values.version === true
+  }
+}

@@ -1,0 +1,60 @@
+import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs'
+import { lintManifests, ManifestError } from '../k8s/lint.js'
+import type { Args } from './args.js'
+import type { CliIo } from './main.js'
+import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY } from './text.js'
+
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+
+/** A manifest file: a regular file, opened without blocking, at most 8 MiB. */
+function readManifest (file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const st = fstatSync(fd)
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
+    if (st.size > MAX_MANIFEST_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_MANIFEST_BYTES} bytes` })
+    const buf = Buffer.alloc(st.size)
+    let length = 0
+    while (length < buf.length) {
+      const n = readSync(fd, buf, length, buf.length - length, null)
+      if (n === 0) break
+      length += n
+    }
+    return buf.subarray(0, length).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** `lint FILE`: unsafe probe settings, one line each with the file's line number. */
+export function lintCommand (args: Args, io: CliIo): number {
+  const file = args.file ?? ''
+  let text: string
+  try {
+    text = readManifest(file)
+  } catch (e) {
+    io.err(`bots-healthcheck: error: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`)
+    return EXIT_ERROR
+  }
+  let findings
+  try {
+    findings = lintManifests(text, { timeoutMs: args.timeoutMs ?? 500, minStartupSeconds: args.minStartupSeconds })
+  } catch (e) {
+    if (!(e instanceof ManifestError)) throw e
+    io.err(`bots-healthcheck: error: ${file}: ${e.message}\n`)
+    return EXIT_ERROR
+  }
+  const errors = findings.filter((f) => f.level === 'error').length
+  if (!args.quiet) {
+    if (args.json) {
+      io.out(JSON.stringify({ file, errors, warnings: findings.length - errors, findings }, null, 2) + '\n')
+    } else {
+      for (const f of findings) {
+        const where = [`document ${f.document}`, f.workload, f.container !== undefined ? `container ${f.container}` : undefined, f.probe].filter(Boolean).join(' ')
+        io.out(`${file}:${f.line}: ${where}: ${f.level}: ${f.message}\n`)
+      }
+      io.out(`${errors} error(s), ${findings.length - errors} warning(s)\n`)
+    }
+  }
+  return errors > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY
+}

@@ -1,0 +1,66 @@
+// `bots-healthcheck serve`: the plugin in a Fastify instance of its own, beside a Bots process in
+// its pod (a sidecar). Loaded only by this command: the exec probes never pay for Fastify.
+import Fastify from 'fastify'
+import { healthPlugin } from '../plugin.js'
+import type { Args } from './args.js'
+import type { CliIo } from './main.js'
+import { healthOptions } from './options.js'
+import { EXIT_ERROR, EXIT_HEALTHY } from './text.js'
+import { redact } from '../redact.js'
+
+export interface Served {
+  /** The address it listens on, e.g. `http://127.0.0.1:9000`. */
+  url: string
+  /** Settles with the exit code once the server has closed (after a signal's drain). */
+  closed: Promise<number>
+  /** Begin the drain, as SIGTERM does. */
+  stop (): void
+}
+
+export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: string[]): Promise<Served> {
+  const app = Fastify({
+    logger: { level: env.LOG_LEVEL ?? 'info', base: { name: 'bots-healthcheck' }, stream: { write: (line: string) => io.out(line) } },
+    // A probe server has no body to parse and nothing to keep alive for long.
+    bodyLimit: 1024,
+    keepAliveTimeout: 5000,
+    return503OnClosing: false
+  })
+  await app.register(healthPlugin, { ...healthOptions(args, env, secrets), prefix: args.prefix, drainDelayMs: 0 })
+  const url = await app.listen({ port: args.port ?? 9000, host: args.host })
+  let resolveClosed!: (code: number) => void
+  const closed = new Promise<number>((resolve) => { resolveClosed = resolve })
+  let stopping = false
+  const stop = (signal = 'stop'): void => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: closing now')
+      app.close().then(() => resolveClosed(EXIT_HEALTHY), () => resolveClosed(EXIT_ERROR))
+      return
+    }
+    stopping = true
+    app.health.beginDrain()
+    app.log.info({ signal, drainDelayMs: args.drainDelayMs }, `${signal}: readiness is now 503; closing after the drain delay`)
+    setTimeout(() => {
+      app.close().then(() => resolveClosed(EXIT_HEALTHY), (err: unknown) => {
+        app.log.error({ err: redact(String(err), secrets) }, 'close failed')
+        resolveClosed(EXIT_ERROR)
+      })
+    }, args.drainDelayMs).unref()
+  }
+  io.onSignal?.((signal) => stop(signal))
+  app.log.info({ url, checks: app.health.checks }, 'probe server listening')
+  return { url, closed, stop: () => stop() }
+}
+
+/** Runs until SIGTERM or SIGINT, then drains and exits 0. */
+export async function serveCommand (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: string[]): Promise<number> {
+  let served: Served
+  try {
+    served = await startServer(args, env, io, secrets)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    const message = e.code === 'EADDRINUSE' ? `port ${args.port ?? 9000} on ${args.host} is already in use` : e.message
+    io.err(`bots-healthcheck: error: ${redact(message, secrets)}\n`)
+    return EXIT_ERROR
+  }
+  return await served.closed
+}

@@ -1,0 +1,219 @@
+// The checks that watch a Bots process of the pod, against real parts: a real Python
+// SimpleXMLRPCServer, real processes in /proc (a zombie included), a real HTTP server, a read-only
+// bind mount and a full tmpfs.
+import { execFileSync, spawn } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { CheckFailure, createHealthService, type Check } from '../lib/index.js'
+import { diskCheck, parseFreeSpace } from '../lib/checks/disk.js'
+import { httpCheck, webserverCheck } from '../lib/checks/http.js'
+import { jobqueueCheck } from '../lib/checks/jobqueue.js'
+import { findProcesses, processCheck } from '../lib/checks/process.js'
+import { tcpCheck } from '../lib/checks/tcp.js'
+import { writableCheck } from '../lib/checks/writable.js'
+import { createBotsHealth } from '../lib/health.js'
+import { makeBotsEnv } from './helpers/bots-env.js'
+import { closedPort, hungServer } from './helpers/net.js'
+import { PYTHON, pythonXmlRpcServer } from './helpers/xmlrpc.js'
+
+async function outcome (check: Check, timeoutMs = 500): Promise<{ ok: boolean, error?: string, ms: number }> {
+  const service = createHealthService({ ready: [check], startup: [], timeoutMs, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  const started = Date.now()
+  const r = await service.ready()
+  return { ok: r.status === 'ready', ...(r.errors?.[0] !== undefined ? { error: r.errors[0] } : {}), ms: Date.now() - started }
+}
+
+function tempDir (t: Test): string {
+  const d = mkdtempSync(join(tmpdir(), 'worker-checks-'))
+  t.teardown(() => rmSync(d, { recursive: true, force: true }))
+  return d
+}
+
+t.test('jobqueue: an answering SimpleXMLRPCServer passes; a wedged one fails by the deadline', { skip: PYTHON === undefined ? 'python3 not found' : false }, async (t) => {
+  const server = await pythonXmlRpcServer()
+  t.teardown(() => server.close())
+  t.same(await outcome(jobqueueCheck({ port: server.port })).then((o) => o.ok), true, 'the fault for an unknown method proves it serves')
+  server.wedge()
+  const wedged = await outcome(jobqueueCheck({ port: server.port }), 300)
+  t.equal(wedged.ok, false)
+  t.equal(wedged.error, 'Jobqueue check failed: timed out after 300 ms', 'the kernel accepted the connection; no answer came')
+  t.ok(wedged.ms < 1000, `answered in ${wedged.ms} ms`)
+})
+
+t.test('jobqueue: refused, and a listener that never answers', async (t) => {
+  const port = await closedPort()
+  t.match(await outcome(jobqueueCheck({ port })), { ok: false, error: `jobqueueserver on 127.0.0.1:${port}: connection refused` })
+  const hung = await hungServer()
+  t.teardown(() => hung.close())
+  t.match(await outcome(jobqueueCheck({ port: hung.port }), 200), { ok: false, error: 'Jobqueue check failed: timed out after 200 ms' })
+  for (let i = 0; i < 100 && hung.open > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.equal(hung.open, 0, 'the connection is closed when the deadline aborts it')
+})
+
+t.test('jobqueue: an HTTP server that is not XML-RPC fails', async (t) => {
+  const server = createServer((_req, res) => res.end('<html>hello</html>'))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const port = (server.address() as AddressInfo).port
+  t.match(await outcome(jobqueueCheck({ port })), { ok: false, error: `jobqueueserver on 127.0.0.1:${port}: not an XML-RPC answer (HTTP 200)` })
+})
+
+t.test('process: a running process passes, a missing one and a zombie fail', async (t) => {
+  const dir = tempDir(t)
+  const marker = `fbhp${process.pid}`
+  const exe = join(dir, marker)
+  copyFileSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), exe)
+  // sleep 30 never reaps its child: the short one becomes a zombie, for real.
+  const parent = spawn('sh', ['-c', `${exe} 0.05 & exec sleep 30`], { stdio: 'ignore' })
+  t.teardown(() => { parent.kill('SIGKILL') })
+  const running = spawn(exe, ['30'], { stdio: 'ignore' })
+  t.teardown(() => { running.kill('SIGKILL') })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const found = await findProcesses(marker)
+  t.same(found.map((p) => p.state).sort(), ['S', 'Z'], 'one sleeping, one zombie')
+  t.same(await outcome(processCheck(marker)).then((o) => o.ok), true, 'a live one is enough')
+  running.kill('SIGKILL')
+  await new Promise((resolve) => running.once('exit', resolve))
+  const zombie = await outcome(processCheck(marker))
+  t.equal(zombie.ok, false)
+  t.match(zombie.error, new RegExp(`^process "${marker}" is a zombie \\(pid \\d+\\)$`))
+  t.match(await outcome(processCheck(`${marker}-none`)), { ok: false, error: `no process "${marker}-none" is running (a process in another container is seen only with shareProcessNamespace: true)` })
+  t.match(await outcome(processCheck('x', { procDir: join(dir, 'nope') })), { ok: false, error: /cannot read .*nope \(ENOENT\)/ })
+})
+
+t.test('webserver and httpCheck: below 500 passes, 500 and no answer fail', async (t) => {
+  let status = 404
+  const server = createServer((_req, res) => { res.statusCode = status; res.end('x') })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const port = (server.address() as AddressInfo).port
+  t.equal((await outcome(webserverCheck({ port }))).ok, true, 'a 404 still proves the webserver serves')
+  status = 302
+  t.equal((await outcome(webserverCheck({ port }))).ok, true)
+  status = 503
+  t.match(await outcome(webserverCheck({ port })), { ok: false, error: `webserver: GET http://127.0.0.1:${port}/ answered 503` })
+  t.match(await outcome(httpCheck('api', `http://u:secret@127.0.0.1:${port}/x`)), { ok: false, error: `api: GET http://127.0.0.1:${port}/x answered 503` }, 'no credentials in the error')
+  const closed = await closedPort()
+  t.match(await outcome(webserverCheck({ port: closed })), { ok: false, error: /connection refused/ })
+  t.throws(() => httpCheck('x', 'https://127.0.0.1/'), /only http:\/\/ URLs/)
+})
+
+t.test('tcpCheck: open and refused', async (t) => {
+  const hung = await hungServer()
+  t.teardown(() => hung.close())
+  t.equal((await outcome(tcpCheck('tcp', '127.0.0.1', hung.port))).ok, true)
+  const closed = await closedPort()
+  t.match(await outcome(tcpCheck('tcp', '127.0.0.1', closed)), { ok: false, error: /connection refused/ })
+})
+
+/** Runs `fn` with `dir` mounted as asked, or skips when this machine does not allow mounts. */
+function mounted (t: Test, args: string[], dir: string): boolean {
+  try {
+    execFileSync('mount', [...args, dir], { stdio: 'ignore' })
+  } catch {
+    return false
+  }
+  t.teardown(() => { try { execFileSync('umount', ['-l', dir], { stdio: 'ignore' }) } catch {} })
+  return true
+}
+
+t.test('writable: a writable directory passes and keeps nothing; a read-only mount fails', async (t) => {
+  const dir = tempDir(t)
+  const data = join(dir, 'data')
+  mkdirSync(data)
+  t.equal((await outcome(writableCheck('writable', data))).ok, true)
+  t.same(readdirSync(data), [], 'the probe file is removed')
+  t.match(await outcome(writableCheck('writable', join(dir, 'missing'))), { ok: false, error: `writable ${join(dir, 'missing')} does not exist` })
+  if (!mounted(t, ['--bind'], data) || !mounted(t, ['-o', 'remount,ro,bind'], data)) {
+    t.comment('skipped: this machine does not allow a read-only bind mount')
+    return
+  }
+  t.match(await outcome(writableCheck('writable', data)), { ok: false, error: `writable ${data} is on a read-only file system` })
+})
+
+t.test('disk: enough free space passes; a full tmpfs of fixed size fails', async (t) => {
+  const dir = tempDir(t)
+  t.equal((await outcome(diskCheck(dir))).ok, true)
+  if (!mounted(t, ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs'], dir)) {
+    t.comment('skipped: this machine does not allow a tmpfs mount')
+    return
+  }
+  t.equal((await outcome(diskCheck(dir))).ok, true, 'an empty 1 MiB tmpfs: 5 % of it is free')
+  try { writeFileSync(join(dir, 'fill'), Buffer.alloc(1024 * 1024)) } catch {}
+  t.match(await outcome(diskCheck(dir)), { ok: false, error: /^disk: 0\.0 MiB free of 1\.0 MiB on .*, below the 0\.1 MiB required$/ })
+  const write = await outcome(writableCheck('writable', dir))
+  t.equal(write.ok, false, `a full file system is not writable either (${write.error ?? ''})`)
+  t.match(await outcome(diskCheck(join(dir, 'nope'))), { ok: false, error: /cannot read the free space .* \(ENOENT\)/ })
+})
+
+t.test('free-space thresholds read as written', async (t) => {
+  t.same(parseFreeSpace('5%'), { percent: 5 })
+  t.same(parseFreeSpace('500MiB'), { bytes: 500 * 1024 * 1024 })
+  t.same(parseFreeSpace('2 GB'), { bytes: 2e9 })
+  t.same(parseFreeSpace('1048576'), { bytes: 1048576 })
+  t.equal(parseFreeSpace('150%'), undefined)
+  t.equal(parseFreeSpace('lots'), undefined)
+})
+
+t.test('createBotsHealth: each check goes to its probes; ports come from bots.ini', { skip: PYTHON === undefined ? 'python3 not found' : false }, async (t) => {
+  const server = await pythonXmlRpcServer()
+  t.teardown(() => server.close())
+  const web = createServer((_req, res) => res.end('ok'))
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => web.close())
+  const webPort = (web.address() as AddressInfo).port
+  const e = makeBotsEnv({ ini: `[settings]\n[webserver]\nport = ${webPort}\n[jobqueue]\nport = ${server.port}\n[directories]\nbotssys = botssys\nusersys = usersys\n` })
+  t.teardown(e.remove)
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: ['channel', 'routes', 'ta', 'mutex'] }) }
+  const marker = `bots-jobqueueserver-${process.pid}`
+  const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
+  t.teardown(() => { worker.kill('SIGKILL') })
+  await new Promise((resolve) => worker.once('spawn', resolve))
+  const health = await createBotsHealth({ database: db, configDir: e.configDir, process: marker, jobqueue: true, webserver: true, writable: true, disk: { minFree: '1MiB' } })
+  t.teardown(() => health.close())
+  t.same(health.checks, {
+    live: ['process', 'jobqueue'],
+    ready: ['database', 'botssys', 'usersys', 'config', 'jobqueue', 'webserver', 'writable', 'disk'],
+    startup: ['database', 'tables', 'botssys', 'usersys', 'config', 'writable']
+  })
+  t.match(await health.live(), { status: 'ok', checks: { process: true, jobqueue: true } })
+  t.match(await health.ready(), { status: 'ready' })
+  t.match(await health.startup(), { status: 'started' })
+  health.beginDrain()
+  t.match(await health.ready(), { status: 'not_ready' })
+  t.match(await health.live(), { status: 'ok' }, 'liveness does not drain')
+})
+
+t.test('liveness with a watched process: not_alive when it is gone, and a bad port in bots.ini fails clearly', async (t) => {
+  const e = makeBotsEnv({ ini: '[jobqueue]\nport = 28_08x\n[directories]\n' })
+  t.teardown(e.remove)
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [] }) }
+  const health = await createBotsHealth({ database: db, configDir: e.configDir, process: `no-such-process-${process.pid}`, jobqueue: true, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  t.teardown(() => health.close())
+  const live = await health.live()
+  t.equal(live.status, 'not_alive')
+  t.equal(live.message, 'Process is not alive: process, jobqueue failed')
+  t.same(live.errors, [
+    `no process "no-such-process-${process.pid}" is running (a process in another container is seen only with shareProcessNamespace: true)`,
+    'jobqueue: [jobqueue] port in bots.ini is not a port number (Bots stops on it): "28_08x"'
+  ])
+})
+
+t.test('bad worker options fail at once and name the option', async (t) => {
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [] }) }
+  const base = { database: db, botssys: '/tmp', usersys: '/tmp' }
+  await t.rejects(createBotsHealth({ ...base, process: '' }), /process must be a non-empty string/)
+  await t.rejects(createBotsHealth({ ...base, jobqueue: { port: 70000 } }), /jobqueue must be true, false or \{ port: 1-65535/)
+  await t.rejects(createBotsHealth({ ...base, webserver: 'yes' as never }), /webserver must be true, false/)
+  await t.rejects(createBotsHealth({ ...base, writable: 'yes' as never }), /writable must be true or false/)
+  await t.rejects(createBotsHealth({ ...base, disk: { minFree: 'lots' } }), /disk must be true, false or \{ minFree/)
+})
+
+t.test('a CheckFailure thrown by a user check reads as it is', async (t) => {
+  const check: Check = { name: 'mine', async run () { throw new CheckFailure('mine: broken') } }
+  t.match(await outcome(check), { ok: false, error: 'mine: broken' })
+})
