@@ -2,5 +2,5 @@ import neostandard from 'neostandard'
 
 export default neostandard({
   ts: true,
-  ignores: ['dist/**', 'coverage/**', '.tap/**', 'examples/**/botssys/**', 'bench/results/**']
+  ignores: ['dist/**', 'build/**', '.build-test-*/**', 'coverage/**', '.tap/**', 'examples/**/botssys/**', 'bench/results/**']
 })

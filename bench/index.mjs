@@ -88,6 +88,28 @@ function startServer (variant, env) {
   })
 }
 
+/** `bots-healthcheck serve` (the sidecar) in a process of its own, on the same core as the others. */
+async function startServe (env, args) {
+  const port = await new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) }) })
+  const cli = fileURLToPath(new URL('../dist/bots-healthcheck.cjs', import.meta.url))
+  const argv = [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--drain-delay', '0', ...args]
+  const [cmd, cargs] = taskset ? ['taskset', ['-c', '1', process.execPath, ...argv]] : [process.execPath, argv]
+  const child = spawn(cmd, cargs, { env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ping`)).ok) break
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return { child, port, stop: () => new Promise((resolve) => { if (child.exitCode !== null) return resolve(); child.once('exit', resolve); child.kill('SIGTERM') }) }
+}
+
+/** Resident memory of a process, in MiB, from /proc. */
+function rssMiB (pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : Number.NaN
+}
+
 function load (url, duration = DURATION) {
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: CONNECTIONS, duration, pipelining: 1 }, (err, r) => err ? reject(err) : resolve(r))
@@ -233,7 +255,30 @@ try {
     await Promise.all(servers.splice(0).map((s) => s.stop()))
   }
 
-  // 5. CLI cold start
+  // 5. serve, the sidecar: the same ready route as the plugin's, and its memory at rest
+  {
+    const env = { BENCH_DB_URL: db.url, BENCH_CONFIG_DIR: configDir }
+    const plugin = await startServer('plugin', env)
+    const serve = await startServe({}, ['--config-dir', configDir, '--database-url', db.url])
+    const idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+    servers.push(plugin, serve, { stop: () => { idle.kill(); return Promise.resolve() } })
+    // at rest, before any load: a probe now and then, as the kubelet sends them, then a pause
+    for (let i = 0; i < 5; i++) { await fetch(at(serve, '/health/ready')); await fetch(at(plugin, '/health/ready')) }
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    const memory = { serve: rssMiB(serve.child.pid), plugin: rssMiB(plugin.child.pid), node: rssMiB(idle.pid) }
+    const served = await compare([
+      { name: 'bots-healthcheck serve /health/ready', url: at(serve, '/health/ready') },
+      { name: 'plugin /health/ready', url: at(plugin, '/health/ready') }
+    ])
+    results.serve = { ready: served, rssMiB: memory }
+    log('\n## 5. bots-healthcheck serve (the sidecar)\n\n' + resultTable(served, served[1]) +
+      '\n\n' + table(['idle RSS, MiB', 'serve', 'plugin in a bare Fastify (logger off)', 'node, an empty timer'], [['fresh, 5 probes, 2 s at rest', fmt(memory.serve, 1), fmt(memory.plugin, 1), fmt(memory.node, 1)]]))
+    targets.push(['serve ready ≥ 0.90× plugin ready', fmt(served[0].rps / served[1].rps), verdict(served[0].rps / served[1].rps >= 0.9)])
+    targets.push(['serve idle RSS ≤ 60 MiB', fmt(memory.serve, 1), verdict(memory.serve <= 60)])
+    await Promise.all(servers.splice(0).map((s) => s.stop()))
+  }
+
+  // 6. CLI cold start
   const cli = await benchCli({ runs: smoke ? 2 : 20, log })
   results.cli = cli
   targets.push(['CLI live ≤ 1.2× node -e 0', fmt(cli.live), verdict(cli.live <= 1.2)])

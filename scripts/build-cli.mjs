@@ -49,7 +49,7 @@ compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirnam
 module.exports = m.exports;`
     }))
     // `serve` is a file of its own (below); the main bundle loads it by name.
-    b.onResolve({ filter: /\/serve\.js$/ }, (a) => ({ path: a.path, external: true }))
+    b.onResolve({ filter: /\/serve\.js$/ }, (a) => a.kind === 'entry-point' ? undefined : { path: a.path, external: true })
   }
 }
 
@@ -66,6 +66,7 @@ await build({
   entryPoints: ['dist/cli/serve.js'],
   outfile: `dist/${SERVE}`,
   minify: true,
+  plugins: [packedPlugin],
   define: { 'import.meta.url': '__cliUrl', __VERSION__: JSON.stringify(version) },
   banner: banner(false)
 })

@@ -1,5 +1,10 @@
-// Writes examples/k8s/webserver.yaml and worker.yaml: Deployments whose probes are exactly what
+// Writes examples/k8s/*.yaml: a whole Bots deployment whose probes are exactly what
 // `bots-healthcheck probes` prints. `node scripts/gen-k8s-examples.mjs` after changing probes.
+// - webserver.yaml: the Django webserver, probed through a `bots-healthcheck serve` sidecar.
+// - jobqueue.yaml: jobqueueserver and dirmonitor in one pod (dirmonitor reaches the jobqueue on
+//   localhost), each watched by a sidecar of its own with the process and jobqueue checks.
+// - engine.yaml: the engine's CronJob, whose init container waits for the database and Bots'
+//   tables before the engine starts.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -8,35 +13,135 @@ import { parse, stringify } from 'yaml'
 const cli = fileURLToPath(new URL('../dist/bots-healthcheck.cjs', import.meta.url))
 const probes = (args) => parse(execFileSync(process.execPath, [cli, 'probes', ...args], { encoding: 'utf8' }))
 
-export function manifests () {
-  const deployment = (name, container, extra) => ({
+const CONFIG = '/config'
+const BOTS_IMAGE = 'bots:4'
+const SIDECAR_IMAGE = 'fastify-bots-health:0.1.0'
+const TIMEOUT_MS = 500
+
+/** Bots' database settings, as the fork's manifests give them (the password from a Secret). */
+const dbEnv = [
+  { name: 'BOTS_CONFIG_DIR', value: CONFIG },
+  { name: 'DB_HOST', value: 'mysql' },
+  { name: 'DB_PORT', value: '3306' },
+  { name: 'DB_NAME', value: 'botsdb' },
+  { name: 'DB_USER', value: 'bots' },
+  { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'bots-db', key: 'password' } } }
+]
+const volumes = [
+  { name: 'config', configMap: { name: 'bots-config' } },
+  { name: 'botsenv', persistentVolumeClaim: { claimName: 'bots-data' } }
+]
+const mounts = [
+  { name: 'config', mountPath: CONFIG, readOnly: true },
+  { name: 'botsenv', mountPath: '/home/bots/.bots' }
+]
+const securityContext = { runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }
+const resources = { requests: { cpu: '10m', memory: '96Mi' }, limits: { memory: '160Mi' } }
+
+/** A native sidecar (Kubernetes 1.29+): an init container that keeps running beside the others. */
+function sidecar (name, port, checks) {
+  return {
+    name,
+    image: SIDECAR_IMAGE,
+    restartPolicy: 'Always',
+    args: ['serve', '--port', String(port), '--timeout', String(TIMEOUT_MS), '--config-dir', CONFIG, '--drain-delay', '5000', ...checks],
+    ports: [{ name, containerPort: port }],
+    env: dbEnv,
+    volumeMounts: mounts,
+    securityContext,
+    resources,
+    // The sidecar's own liveness: it answers. What it watches is probed from the Bots container.
+    livenessProbe: { httpGet: { path: '/health/ping', port }, periodSeconds: 30, timeoutSeconds: 2 }
+  }
+}
+
+/** A Bots container whose probes go to its sidecar's port. */
+function bots (name, command, port) {
+  return {
+    name,
+    image: BOTS_IMAGE,
+    command,
+    env: dbEnv,
+    volumeMounts: mounts,
+    ...probes(['--port', String(port), '--timeout', String(TIMEOUT_MS)])
+  }
+}
+
+function deployment (name, pod) {
+  return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, labels: { app: name } },
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { terminationGracePeriodSeconds: 30, containers: [{ name: container, image: 'bots:4', ...extra }] }
-      }
+      template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 30, ...pod, volumes } }
     }
-  })
+  }
+}
+
+export function manifests () {
   return {
-    'webserver.yaml': deployment('bots-webserver', 'webserver', {
-      ports: [{ containerPort: 8080 }],
-      env: [{ name: 'BOTS_CONFIG_DIR', value: '/home/bots/.bots/env/default/config' }, { name: 'DRAIN_DELAY_MS', value: '10000' }],
-      ...probes(['--port', '8080'])
-    }),
-    'worker.yaml': deployment('bots-jobqueueserver', 'jobqueueserver', {
-      env: [{ name: 'BOTS_CONFIG_DIR', value: '/home/bots/.bots/env/default/config' }],
-      ...probes(['--exec', '--config-dir', '/home/bots/.bots/env/default/config'])
-    })
+    'webserver.yaml': [
+      deployment('bots-webserver', {
+        initContainers: [sidecar('health', 9000, ['--webserver', '--writable', '--disk'])],
+        containers: [{ ...bots('webserver', ['bots-webserver', `-c${CONFIG}`], 9000), ports: [{ name: 'http', containerPort: 8080 }] }]
+      }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bots-webserver' }, spec: { selector: { app: 'bots-webserver' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }
+    ],
+    'jobqueue.yaml': [
+      deployment('bots-jobqueue', {
+        // The sidecars see the Bots processes in /proc only with a shared process namespace.
+        shareProcessNamespace: true,
+        initContainers: [
+          sidecar('health-jobqueue', 9000, ['--process', 'bots-jobqueueserver', '--jobqueue', '--writable']),
+          sidecar('health-dirmonitor', 9001, ['--process', 'bots-dirmonitor', '--jobqueue'])
+        ],
+        containers: [
+          bots('jobqueueserver', ['bots-jobqueueserver', `-c${CONFIG}`], 9000),
+          bots('dirmonitor', ['bots-dirmonitor', `-c${CONFIG}`], 9001)
+        ]
+      })
+    ],
+    'engine.yaml': [
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'bots-engine' },
+        spec: {
+          schedule: '*/5 * * * *',
+          concurrencyPolicy: 'Forbid',
+          jobTemplate: {
+            spec: {
+              backoffLimit: 1,
+              template: {
+                spec: {
+                  restartPolicy: 'Never',
+                  initContainers: [{
+                    // Up to 150 s for the database and Bots' tables, one line per change, then the engine.
+                    name: 'wait-for-bots',
+                    image: SIDECAR_IMAGE,
+                    args: ['--check', 'startup', '--wait', '150', '--timeout', String(TIMEOUT_MS), '--config-dir', CONFIG],
+                    env: dbEnv,
+                    volumeMounts: mounts,
+                    securityContext,
+                    resources
+                  }],
+                  containers: [{ name: 'engine', image: BOTS_IMAGE, command: ['bots-engine', `-c${CONFIG}`], env: dbEnv, volumeMounts: mounts }],
+                  volumes
+                }
+              }
+            }
+          }
+        }
+      }
+    ]
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const [file, doc] of Object.entries(manifests())) {
-    writeFileSync(new URL(`../examples/k8s/${file}`, import.meta.url), `# Generated by scripts/gen-k8s-examples.mjs from \`bots-healthcheck probes\`.\n${stringify(doc)}`)
+  for (const [file, docs] of Object.entries(manifests())) {
+    const text = docs.map((d) => stringify(d)).join('---\n')
+    writeFileSync(new URL(`../examples/k8s/${file}`, import.meta.url), `# Generated by scripts/gen-k8s-examples.mjs from \`bots-healthcheck probes\`.\n${text}`)
   }
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -298,4 +299,30 @@ t.test('bots.ini that Bots cannot use: exit 1 with the reason, never exit 2 with
       noStack(t, r)
     }
   }
+})
+
+t.test('worker flags: live watches the process and the jobqueue; ready adds writable and disk', async (t) => {
+  const e = botsEnv(t)
+  const marker = `bots-dirmonitor-${process.pid}`
+  const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
+  t.teardown(() => { worker.kill('SIGKILL') })
+  await new Promise((resolve) => worker.once('spawn', resolve))
+  const live = await runCli(['--check', 'live', '--process', marker, '--json'])
+  t.equal(live.code, 0, live.stdout + live.stderr)
+  t.match(JSON.parse(live.stdout), { status: 'ok', checks: { process: true } })
+  const gone = await runCli(['--check', 'live', '--process', `${marker}-gone`])
+  t.equal(gone.code, 1)
+  t.match(gone.stdout, /^Health Check: liveness\nStatus: not_alive\n\nChecks:\n {2}✗ process\n\nErrors:\n {2}- no process/)
+  const port = await closedPort()
+  writeFileSync(join(e.configDir, 'bots.ini'), `[jobqueue]\nport = ${port}\n[directories]\nbotssys = botssys\nusersys = usersys\n`)
+  const jq = await runCli(['--check', 'live', '--jobqueue', '--config-dir', e.configDir, '--json'])
+  t.equal(jq.code, 1)
+  t.match(JSON.parse(jq.stdout).errors, [`jobqueueserver on 127.0.0.1:${port}: connection refused`], 'the port comes from bots.ini')
+  const ready = await runCli(['--check', 'ready', '--writable', '--disk', '--min-free', '1MiB', '--config-dir', e.configDir, '--json'])
+  t.equal(ready.code, 0, ready.stdout)
+  t.match(JSON.parse(ready.stdout).checks, { writable: true, disk: true })
+  const bad = await runCli(['--check', 'ready', '--min-free', 'lots'])
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, '--min-free must be a share or a size, e.g. 5% or 500MiB, got "lots"')
+  t.match((await runCli(['--check', 'live', '--wait', '5'])).stderr, '--wait goes with --check ready or --check startup')
 })

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { parse, stringify } from 'yaml'
+import { parse, parseAllDocuments, stringify } from 'yaml'
 import { healthPlugin } from '../lib/index.js'
 import { build } from '../examples/server.js'
 import { makeBotsEnv } from './helpers/bots-env.js'
@@ -98,7 +98,7 @@ async function lint (t: Test, text: string, args: string[] = []) {
 }
 
 t.test('lint: the generated example manifests and the seed\'s own probe settings pass', async (t) => {
-  for (const file of ['webserver.yaml', 'worker.yaml']) {
+  for (const file of ['webserver.yaml', 'jobqueue.yaml', 'engine.yaml']) {
     const r = await runCli(['lint', join(root, 'examples', 'k8s', file)])
     t.equal(r.code, 0, `${file}: ${r.stdout}`)
     t.match(r.stdout, '0 error(s)')
@@ -154,23 +154,69 @@ t.test('lint: multi-document files, and the errors of a bad file', async (t) => 
 
 t.test('the example manifests are what `probes` generates', async (t) => {
   const generator = new URL('../scripts/gen-k8s-examples.mjs', import.meta.url).href
-  const { manifests } = await import(generator) as { manifests: () => Record<string, unknown> }
-  for (const [file, doc] of Object.entries(manifests())) {
-    t.same(parse(readFileSync(join(root, 'examples', 'k8s', file), 'utf8')), doc, `${file} is up to date (node scripts/gen-k8s-examples.mjs)`)
+  const { manifests } = await import(generator) as { manifests: () => Record<string, unknown[]> }
+  for (const [file, docs] of Object.entries(manifests())) {
+    t.same(parseAllDocuments(readFileSync(join(root, 'examples', 'k8s', file), 'utf8')).map((d) => d.toJS()), docs, `${file} is up to date (node scripts/gen-k8s-examples.mjs)`)
   }
 })
 
-t.test('the Dockerfile HEALTHCHECK works against a running server, without curl', async (t) => {
-  const dockerfile = readFileSync(join(root, 'examples', 'Dockerfile'), 'utf8')
-  const m = /HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])/.exec(dockerfile)
-  t.ok(m, 'a HEALTHCHECK with an exec-form CMD')
-  const argv = JSON.parse(m?.[1] ?? '[]') as string[]
-  t.equal(argv[0], 'node_modules/.bin/bots-healthcheck')
+/** The stages of a Dockerfile: each FROM and the instructions after it, continuation lines joined. */
+function stages (file: string): { from: string, lines: string[] }[] {
+  const text = readFileSync(join(root, 'examples', file), 'utf8').replace(/\\\n\s*/g, ' ')
+  const out: { from: string, lines: string[] }[] = []
+  for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))) {
+    if (line.startsWith('FROM ')) out.push({ from: line, lines: [] })
+    else out.at(-1)?.lines.push(line)
+  }
+  return out
+}
+
+for (const file of ['Dockerfile', 'sidecar.Dockerfile']) {
+  t.test(`examples/${file}: multi-stage, non-root, no native build, copies only what exists`, async (t) => {
+    const s = stages(file)
+    t.ok(s.length >= 2, 'a build stage and a runtime stage')
+    const runtime = s.at(-1)
+    t.match(runtime?.lines.filter((l) => l.startsWith('USER ')), ['USER node'], 'the runtime runs as a non-root user')
+    for (const stage of s) {
+      for (const l of stage.lines.filter((l) => l.startsWith('RUN '))) {
+        for (const npm of l.match(/npm (ci|install)[^&]*/g) ?? []) t.match(npm, '--ignore-scripts', `no install script runs: ${npm}`)
+        t.notMatch(l, /rebuild|node-gyp|build-from-source|apt-get/, 'nothing is compiled natively')
+      }
+      for (const l of stage.lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
+        for (const src of l.split(/\s+/).slice(1, -1)) t.ok(existsSync(join(root, src)), `COPY ${src} exists`)
+      }
+    }
+  })
+}
+
+t.test('examples/Dockerfile builds the TypeScript example, and its HEALTHCHECK works without curl', async (t) => {
+  // inside the checkout, so that the built server finds node_modules as it does in the image
+  const out = mkdtempSync(join(root, '.build-test-'))
+  t.teardown(() => rmSync(out, { recursive: true, force: true }))
+  const tsc = await new Promise<number>((resolve) => execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'examples', 'tsconfig.json'), '--outDir', out], (err) => resolve(err === null ? 0 : 1)))
+  t.equal(tsc, 0, 'the build stage\'s tsc step compiles examples/server.ts')
+  const runtime = stages('Dockerfile').at(-1)?.lines ?? []
+  const cmd = JSON.parse(runtime.find((l) => l.startsWith('CMD '))?.slice(4) ?? '[]') as string[]
+  t.same(cmd, ['node', 'build/examples/server.js'])
+  t.ok(existsSync(join(out, 'examples', 'server.js')), 'the file CMD runs is what the build makes')
+  const check = /HEALTHCHECK .* CMD (\[.*\])/.exec(runtime.join('\n'))
+  const argv = JSON.parse(check?.[1] ?? '[]') as string[]
+  t.same(argv.slice(0, 2), ['node', 'dist/bots-healthcheck.cjs'])
   t.notOk(argv.some((a) => /curl|wget/.test(a)))
-  const up = await server(t)
-  const args = argv.slice(1).map((a) => a.replace('http://127.0.0.1:8080', up.base))
-  t.equal((await runCli(args)).code, 0)
-  await up.app.close()
+  const e = makeBotsEnv()
+  t.teardown(e.remove)
+  const port = await closedPort()
+  const child = spawn(process.execPath, [join(out, 'examples', 'server.js')], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, BOTS_CONFIG_DIR: e.configDir, PORT: String(port), DRAIN_DELAY_MS: '0', LOG_LEVEL: 'warn' }, stdio: 'ignore' })
+  t.teardown(() => { child.kill('SIGKILL') })
+  const args = argv.slice(2).map((a) => a.replace('http://127.0.0.1:8080', `http://127.0.0.1:${port}`))
+  let code = -1
+  for (let i = 0; i < 100 && code !== 0; i++) {
+    code = (await runCli(args)).code
+    if (code !== 0) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.equal(code, 0, 'healthy for Docker once the built server listens')
+  child.kill('SIGKILL')
+  await new Promise((resolve) => child.once('exit', resolve))
   t.equal((await runCli(args)).code, 2, 'no server: unhealthy for Docker')
 })
 

@@ -8,8 +8,9 @@ t.test('the package exports what the README documents', async (t) => {
     'BOTS_REQUIRED_TABLES', 'BotsIniError', 'CheckDetailSchema', 'CheckFailure', 'DRAIN_ERROR', 'HEALTH_JSON',
     'HealthJsonSchema', 'HealthOptionsError', 'LIVE_REPORT', 'LiveReportSchema', 'PingResponseSchema',
     'ProbeErrorSchema', 'ReadyReportSchema', 'StartupReportSchema', 'UnknownCheckError', 'VerboseTextSchema',
-    'createBotsHealth', 'createHealthService', 'default', 'healthPlugin', 'loadBotsEnvironment', 'mysqlAdapter',
-    'parseBotsIni', 'postgresAdapter', 'resolveDatabase', 'schemas', 'sqliteAdapter', 'toHealthJson', 'toVerbose'
+    'createBotsHealth', 'createHealthService', 'default', 'diskCheck', 'healthPlugin', 'httpCheck', 'jobqueueCheck',
+    'loadBotsEnvironment', 'mysqlAdapter', 'parseBotsIni', 'postgresAdapter', 'processCheck', 'resolveDatabase', 'schemas',
+    'sqliteAdapter', 'tcpCheck', 'toHealthJson', 'toVerbose', 'writableCheck'
   ])
   t.equal(api.default, api.healthPlugin)
   t.same(api.BOTS_REQUIRED_TABLES, ['channel', 'routes', 'ta', 'mutex'])

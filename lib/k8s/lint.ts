@@ -127,8 +127,12 @@ export function lintManifests (text: string, o: LintOptions): Finding[] {
     const pod = podPath === undefined ? undefined : dig(doc, podPath) as PodSpec | undefined
     if (podPath === undefined || pod === undefined || pod === null) return
     workloads++
+    // The line of the key that holds `path` (`livenessProbe:`), else of the nearest node above it.
     const lineAt = (path: (string | number)[]): number => {
       for (let n = path.length; n > 0; n--) {
+        const parent = (n > 1 ? d.getIn(path.slice(0, n - 1), true) : d.contents) as { items?: { key?: { value?: unknown, range?: [number, number, number] } }[] } | undefined
+        const key = parent?.items?.find((pair) => pair.key?.value === path[n - 1])?.key
+        if (key?.range !== undefined) return lineOf(key.range[0])
         const node = d.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
         if (node?.range !== undefined) return lineOf(node.range[0])
       }

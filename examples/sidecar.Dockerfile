@@ -1,0 +1,20 @@
+# The probe sidecar of a Bots pod: `bots-healthcheck serve` beside Bots' Python processes, sharing
+# their config and botssys volumes. Two files and a `node`: no node_modules, no native build.
+# docker build -f examples/sidecar.Dockerfile -t fastify-bots-health:0.1.0 .
+FROM node:24-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY lib ./lib
+COPY scripts ./scripts
+RUN npm run build
+
+FROM node:24-slim
+COPY --from=build /src/dist/bots-healthcheck.cjs /src/dist/bots-healthcheck-serve.cjs /opt/bots-health/
+USER node
+EXPOSE 9000
+HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
+  CMD ["node", "/opt/bots-health/bots-healthcheck.cjs", "--url", "http://127.0.0.1:9000/health/ping", "--timeout", "2000", "--quiet"]
+ENTRYPOINT ["node", "/opt/bots-health/bots-healthcheck.cjs"]
+CMD ["serve"]

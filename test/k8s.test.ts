@@ -1,0 +1,116 @@
+// The example deployment, validated against the Kubernetes schemas (kubernetes-models) and
+// linted; lint's lines and its understanding of sidecar ports.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { parseAllDocuments } from 'yaml'
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment'
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob'
+import { Service } from 'kubernetes-models/v1/Service'
+import { lintManifests } from '../lib/k8s/lint.js'
+
+const dir = fileURLToPath(new URL('../examples/k8s/', import.meta.url))
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
+const models: Record<string, new (o: never) => { validate (): void }> = { Deployment, CronJob, Service }
+
+function validate (doc: Record<string, unknown>): string | undefined {
+  const Model = models[String(doc.kind)]
+  if (Model === undefined) return `no schema for ${String(doc.kind)}`
+  try {
+    new Model(doc as never).validate()
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+t.test('the example deployment covers every Bots process', async (t) => {
+  t.same(files.sort(), ['engine.yaml', 'jobqueue.yaml', 'webserver.yaml'])
+  const all = files.flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Record<string, unknown>))
+  const text = JSON.stringify(all)
+  for (const command of ['bots-webserver', 'bots-jobqueueserver', 'bots-dirmonitor', 'bots-engine']) t.match(text, `"${command}"`, command)
+  t.match(text, '"shareProcessNamespace":true')
+  t.match(text, '"restartPolicy":"Always"', 'native sidecars')
+  t.match(text, '"--wait","150"', 'the engine waits for Bots at start')
+})
+
+for (const file of files) {
+  t.test(`${file}: every document is valid against the Kubernetes schemas and passes lint`, async (t) => {
+    const text = readFileSync(join(dir, file), 'utf8')
+    for (const d of parseAllDocuments(text)) {
+      const doc = d.toJS() as Record<string, unknown>
+      t.equal(validate(doc), undefined, `${String(doc.kind)}/${String((doc.metadata as { name: string }).name)}`)
+    }
+    t.same(lintManifests(text, { timeoutMs: 500, minStartupSeconds: 150 }), [])
+  })
+}
+
+t.test('the schema check can fail: a container without a name, a port of the wrong type', async (t) => {
+  const doc = parseAllDocuments(readFileSync(join(dir, 'webserver.yaml'), 'utf8'))[0]?.toJS() as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }
+  const container = doc.spec.template.spec.containers[0] as Record<string, unknown>
+  delete container.name
+  t.match(validate(doc as never), /name/)
+  container.name = 'webserver'
+  container.ports = [{ containerPort: 'eighty' }]
+  t.match(validate(doc as never), /containerPort/)
+})
+
+const pod = (containers: string, initContainers = ''): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: bots
+spec:
+  template:
+    spec:
+${initContainers}      containers:
+${containers}`
+
+t.test('lint points at the line of the probe, not the document number', async (t) => {
+  const text = `apiVersion: v1
+kind: Service
+metadata: {name: s}
+---
+${pod(`        - name: app
+          image: bots:4
+          livenessProbe:
+            httpGet: {path: /health/ready, port: 8080}
+            periodSeconds: 30
+            timeoutSeconds: 2
+          startupProbe:
+            httpGet: {path: /health/startup, port: 8080}
+            periodSeconds: 5
+            failureThreshold: 30
+            timeoutSeconds: 2
+`)}`
+  const findings = lintManifests(text, { timeoutMs: 500, minStartupSeconds: 150 })
+  t.equal(findings.length, 1)
+  t.match(findings[0], { level: 'error', document: 2, line: 15, probe: 'livenessProbe', message: /liveness runs the ready check/ })
+  t.equal(text.split('\n')[14], '          livenessProbe:', 'line 15 is the probe')
+})
+
+t.test('lint understands a sidecar\'s port: its name, and the deadline the sidecar runs with', async (t) => {
+  const sidecar = (timeout: string) => `      initContainers:
+        - name: health
+          image: fastify-bots-health
+          restartPolicy: Always
+          args: [serve, --port, "9000", --timeout, "${timeout}"]
+          ports: [{name: health, containerPort: 9000}]
+`
+  const probe = (port: string, timeoutSeconds: number) => `        - name: jobqueueserver
+          image: bots:4
+          readinessProbe:
+            httpGet: {path: /health/ready, port: ${port}}
+            periodSeconds: 10
+            failureThreshold: 2
+            timeoutSeconds: ${timeoutSeconds}
+`
+  const opts = { timeoutMs: 500, minStartupSeconds: 150 }
+  t.same(lintManifests(pod(probe('health', 1), sidecar('500')), opts), [], 'a named sidecar port, a deadline below timeoutSeconds')
+  const slow = lintManifests(pod(probe('health', 1), sidecar('1500')), opts)
+  t.match(slow, [{ level: 'error', container: 'jobqueueserver', message: /the check deadline \(1500 ms\) is not below timeoutSeconds \(1 s\)/ }], 'the sidecar\'s --timeout is the deadline')
+  const missing = lintManifests(pod(probe('helth', 2), sidecar('500')), opts)
+  t.match(missing, [{ level: 'error', message: /targets port "helth", which no container of the pod names/ }])
+  const sidecarOnly = lintManifests(pod(probe('9000', 2), sidecar('500').replace('restartPolicy: Always', 'restartPolicy: Always\n          livenessProbe: {httpGet: {path: /health/ready, port: 9000}, timeoutSeconds: 2}')), opts)
+  t.match(sidecarOnly, [{ level: 'error', container: 'health', probe: 'livenessProbe', message: /liveness runs the ready check/ }], 'a native sidecar\'s own probes are linted too')
+})
