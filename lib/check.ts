@@ -18,4 +18,10 @@ export interface Check {
 /** A failure whose message is meant for the report as it is. */
 export class CheckFailure extends Error {
   override name = 'CheckFailure'
+  /** Cut the line to this many characters, after redaction (default 500). */
+  readonly maxLength: number | undefined
+  constructor (message: string, options: { maxLength?: number } = {}) {
+    super(message)
+    this.maxLength = options.maxLength
+  }
 }

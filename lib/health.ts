@@ -14,6 +14,7 @@ import { type DatabaseAdapter, isDatabaseAdapter } from './db/adapter.js'
 import { corePoolOf, isMysqlPool, mysqlAdapter, type MysqlPoolLike } from './db/mysql.js'
 import { isPgPool, postgresAdapter } from './db/postgres.js'
 import { assertMilliseconds, HealthOptionsError } from './options-error.js'
+import { urlSecrets } from './redact.js'
 import { createHealthService, type HealthLogger, type HealthService } from './service.js'
 
 export { assertMilliseconds, HealthOptionsError }
@@ -88,6 +89,9 @@ export interface ResolvedDatabase {
 /** Turns the `database` option into an adapter; URLs and `{ sqlite }` open a driver we own. */
 export async function resolveDatabase (database: unknown, timeoutMs: number): Promise<ResolvedDatabase> {
   if (isDatabaseAdapter(database)) return { adapter: database, secrets: [] }
+  if (database === '' || (typeof database === 'object' && database !== null && (database as { url?: unknown }).url === '')) {
+    throw new HealthOptionsError('database', 'is an empty URL: give mysql://, mariadb://, postgres://, sqlite:PATH, a pool or an adapter')
+  }
   if (typeof database === 'string' || (typeof database === 'object' && database !== null && typeof (database as { url?: unknown }).url === 'string')) {
     const url = typeof database === 'string' ? database : (database as { url: string }).url
     const { adapterFromUrl } = await import('./db/url.js')
@@ -98,8 +102,10 @@ export async function resolveDatabase (database: unknown, timeoutMs: number): Pr
     return { adapter: sqliteAdapter((database as { sqlite: string }).sqlite), secrets: [] }
   }
   if (isPgPool(database)) {
-    const password = (database as { options?: { password?: unknown } }).options?.password
-    return { adapter: postgresAdapter(database as object), secrets: typeof password === 'string' && password !== '' ? [password] : [] }
+    const options = (database as { options?: { password?: unknown, connectionString?: unknown } }).options
+    const secrets = typeof options?.password === 'string' && options.password !== '' ? [options.password] : []
+    if (typeof options?.connectionString === 'string') secrets.push(...urlSecrets(options.connectionString))
+    return { adapter: postgresAdapter(database as object), secrets }
   }
   if (isMysqlPool(database)) {
     return { adapter: mysqlAdapter(database as MysqlPoolLike), secrets: mysqlPasswordOf(database) }
@@ -125,6 +131,12 @@ export function validateOptions (o: Partial<BotsHealthOptions>): void {
   optionalBoolean('databaseOnly', o.databaseOnly)
   optionalBoolean('startupLatch', o.startupLatch)
   optionalBoolean('exposeReasons', o.exposeReasons)
+  if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env))) {
+    throw new HealthOptionsError('env', `must be an object of environment variables (process.env), got ${JSON.stringify(o.env)}`)
+  }
+  if (o.secrets !== undefined && (!Array.isArray(o.secrets) || !o.secrets.every((x) => typeof x === 'string'))) {
+    throw new HealthOptionsError('secrets', `must be an array of strings, got ${JSON.stringify(o.secrets)}`)
+  }
   optionalString('process', o.process)
   optionalBoolean('writable', o.writable)
   endpointOption('jobqueue', o.jobqueue)

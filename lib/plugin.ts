@@ -60,10 +60,28 @@ function pickDatabase (fastify: FastifyInstance, database: HealthPluginOptions['
   throw new HealthOptionsError('database', 'is required: register @fastify/mysql before this plugin, or pass database: a mysql2 pool, { sqlite: "/path/to/botsdb" }, a URL or an adapter')
 }
 
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+
+function validatePluginOptions (opts: HealthPluginOptions): void {
+  assertMilliseconds('drainDelayMs', opts.drainDelayMs)
+  for (const name of ['handleSignals', 'log'] as const) {
+    if (opts[name] !== undefined && typeof opts[name] !== 'boolean') throw new HealthOptionsError(name, `must be true or false, got ${JSON.stringify(opts[name])}`)
+  }
+  if (opts.routeLogLevel !== undefined && !LOG_LEVELS.has(opts.routeLogLevel)) {
+    throw new HealthOptionsError('routeLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')}, got ${JSON.stringify(opts.routeLogLevel)}`)
+  }
+  if (opts.service !== undefined) {
+    const s = opts.service as Partial<HealthService> | null
+    if (typeof s !== 'object' || s === null || typeof s.ready !== 'function' || typeof s.startup !== 'function' || typeof s.live !== 'function' || typeof s.checks !== 'object') {
+      throw new HealthOptionsError('service', 'must be a health service (app.health, or createHealthService()), with live(), ready(), startup() and checks')
+    }
+  }
+}
+
 const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) => {
   const prefix = validatePrefix(opts.prefix)
   validateOptions(opts)
-  assertMilliseconds('drainDelayMs', opts.drainDelayMs)
+  validatePluginOptions(opts)
 
   const owned = opts.service === undefined
   const service = opts.service ?? await createBotsHealth({
@@ -94,13 +112,18 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
   function route (path: string, schema: Record<string, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, logLevel, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, onRequest: noStore, handler })
     }
   }
 
   // The routes send strings they rendered once per report, so Fastify need not compile a
   // serialiser for each status code and content type (that took ~300 ms of every app's boot):
   // the response schemas are for documentation and for clients.
+  // Every answer of a probe route, Fastify's own 400s included, is not to be cached.
+  const noStore = (_req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    reply.header('cache-control', NO_STORE)
+    done()
+  }
   // Fastify's own error replies (a 400 from the querystring) come here as Error objects.
   const serializerCompiler = () => (data: unknown) => JSON.stringify(data instanceof Error ? errorBody(data) : data)
   // The one querystring the probes take, checked by hand: an ajv validator compiled for each of
@@ -181,6 +204,7 @@ function validateProbeQuery (data: unknown): { value: unknown } | { error: Error
   const q = data as Record<string, unknown>
   if (Array.isArray(q.verbose)) return { error: new Error('querystring/verbose must be given at most once') }
   if (q.exclude !== undefined && !Array.isArray(q.exclude)) q.exclude = [q.exclude]
+  if (Array.isArray(q.exclude) && q.exclude.length > 100) return { error: new Error(`querystring/exclude names ${q.exclude.length} checks; a probe has a handful`) }
   return { value: q }
 }
 

@@ -1,4 +1,4 @@
-import type { Check } from './check.js'
+import { type Check, CheckFailure } from './check.js'
 import { assertMilliseconds, HealthOptionsError } from './options-error.js'
 import { cut, redact } from './redact.js'
 import type { CheckDetail, LiveReport, ReadyReport, StartupReport } from './schemas.js'
@@ -37,6 +37,12 @@ export interface HealthServiceOptions {
   logger?: HealthLogger
   /** Called when the service is closed: release what it owns (pools it opened). */
   onClose?: () => Promise<void>
+  /**
+   * The clocks: `now` is monotonic and measures ages and durations (a wall clock that steps back
+   * must not keep a cached result fresh); `wallNow` only dates results (`checkedAt`). Tests may
+   * pass their own. Default `performance.now` and `Date.now`.
+   */
+  clock?: { now (): number, wallNow? (): number }
 }
 
 /** Which checks of a probe to run: all (the default), all but some, or one. */
@@ -50,6 +56,8 @@ export interface ProbeOptions {
 export class UnknownCheckError extends Error {
   override name = 'UnknownCheckError'
   readonly code = 'FST_BOTS_HEALTH_UNKNOWN_CHECK'
+  /** Fastify's error path answers it as a 400. */
+  readonly statusCode = 400
 }
 
 export interface HealthService {
@@ -114,6 +122,8 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
   const opts = { ...DEFAULTS, ...withoutUndefined(options), ready: options.ready, startup: options.startup }
   const { timeoutMs, cacheTtlMs, failureCacheTtlMs, exposeReasons, logger } = opts
   const secrets = opts.secrets ?? []
+  const clockNow = options.clock?.now.bind(options.clock) ?? (() => performance.now())
+  const wallNow = options.clock?.wallNow?.bind(options.clock) ?? Date.now
   const states = new Map<Check, CheckState>()
   const readyChecks = opts.databaseOnly ? opts.ready.filter((c) => c.name === 'database') : [...opts.ready]
   const startupChecks = [...opts.startup]
@@ -132,19 +142,20 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
   }
 
   function result (check: Check, startedAt: number, error?: unknown): CheckResult {
-    const now = Date.now()
-    const durationMs = now - startedAt
-    const checkedAt = new Date(now).toISOString()
+    const now = clockNow()
+    const durationMs = Math.round(now - startedAt)
+    const checkedAt = new Date(wallNow()).toISOString()
     if (error === undefined) return Object.freeze({ ok: true, durationMs, at: now, detail: Object.freeze({ status: 'pass', durationMs, checkedAt }) })
     const label = check.label ?? check.name
     const raw = error instanceof Error ? error.message : String(error)
-    const message = cut(redact(raw || `${label} check failed`, secrets), 500)
+    const max = error instanceof CheckFailure && error.maxLength !== undefined ? error.maxLength : 500
+    const message = cut(redact(raw || `${label} check failed`, secrets), max)
     const detail: CheckDetail = Object.freeze({ status: 'fail', durationMs, checkedAt, error: exposeReasons ? message : REASON_WITHHELD })
     return Object.freeze({ ok: false, error: message, durationMs, at: now, detail })
   }
 
   function start (check: Check, state: CheckState): Attempt {
-    const startedAt = Date.now()
+    const startedAt = clockNow()
     const controller = new AbortController()
     let settle!: (r: CheckResult) => void
     const bounded = new Promise<CheckResult>((resolve) => { settle = resolve })
@@ -185,7 +196,7 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
 
   function resolve (check: Check): CheckResult | Promise<CheckResult> {
     const state = stateOf(check)
-    const now = Date.now()
+    const now = clockNow()
     if (fresh(state.last, now)) return state.last
     const current = state.attempt
     if (current !== undefined) {
@@ -270,9 +281,16 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
     if (o === undefined || (o.only === undefined && (o.exclude === undefined || o.exclude.length === 0))) return all
     const names = all.map((c) => c.name)
     const asked = o.only !== undefined ? [o.only] : o.exclude ?? []
-    const unknown = asked.filter((n) => !names.includes(n))
-    if (unknown.length > 0) throw new UnknownCheckError(`no such check: ${unknown.join(', ')} (this probe has ${names.join(', ')})`)
-    return o.only !== undefined ? all.filter((c) => c.name === o.only) : all.filter((c) => !asked.includes(c.name))
+    const unknown = [...new Set(asked.filter((n) => !names.includes(n)))]
+    if (unknown.length > 0) {
+      // Echo a few of the unknown names, not all of them: a query string can hold thousands.
+      const shown = unknown.slice(0, 5).map((n) => n.length > 40 ? `${n.slice(0, 39)}…` : n).join(', ')
+      throw new UnknownCheckError(`no such check: ${shown}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} (this probe has ${names.join(', ')})`)
+    }
+    const chosen = o.only !== undefined ? all.filter((c) => c.name === o.only) : all.filter((c) => !asked.includes(c.name))
+    // No check left is no answer: a 200 with `checks: {}` would say healthy having checked nothing.
+    if (chosen.length === 0) throw new UnknownCheckError(`exclude leaves no check to run (this probe has ${names.join(', ')})`)
+    return chosen
   }
 
   function readyReport (checks: readonly Check[], results: readonly CheckResult[]): ReadyReport {

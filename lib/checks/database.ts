@@ -1,7 +1,7 @@
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
-import { describeDbError } from '../db/describe-error.js'
+import { describeDbError, REASON_MAX } from '../db/describe-error.js'
 
 /** `database`: one round trip to the database. */
 export function databaseCheck (db: DatabaseAdapter): Check {
@@ -12,7 +12,7 @@ export function databaseCheck (db: DatabaseAdapter): Check {
       try {
         await db.ping(signal)
       } catch (err) {
-        throw new CheckFailure(`Database check failed: ${describeDbError(err)}`)
+        throw new CheckFailure(`Database check failed: ${describeDbError(err)}`, { maxLength: REASON_MAX + 'Database check failed: '.length })
       }
     }
   }

@@ -1,7 +1,7 @@
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
-import { describeDbError } from '../db/describe-error.js'
+import { describeDbError, REASON_MAX } from '../db/describe-error.js'
 
 /** `tables`: every required table exists in the current schema. */
 export function tablesCheck (db: DatabaseAdapter, required: readonly string[]): Check {
@@ -13,7 +13,7 @@ export function tablesCheck (db: DatabaseAdapter, required: readonly string[]): 
       try {
         list = await db.listTables(signal)
       } catch (err) {
-        throw new CheckFailure(`Tables check failed: ${describeDbError(err)}`)
+        throw new CheckFailure(`Tables check failed: ${describeDbError(err)}`, { maxLength: REASON_MAX + 'Tables check failed: '.length })
       }
       const fold = list.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
       const present = new Set(list.names.map(fold))

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 
 export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [CHECKS] [--json] [--quiet]
        bots-healthcheck serve [--port 9000] [--host 0.0.0.0] [--prefix /health] [--drain-delay MS] [--config-dir DIR] [--database-url URL] [--timeout MS] [CHECKS]
-       bots-healthcheck --url URL [--timeout MS] [--json] [--quiet]
+       bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
 CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB]`
@@ -26,7 +26,9 @@ Runs one health check of a Bots environment and exits 0 (healthy), 1 (unhealthy)
                           passes (exit 0) or SECONDS are up (exit 1); one line
                           each time the result changes (init containers)
       --url URL           probe an HTTP endpoint instead: exit 0 on 2xx/3xx,
-                          1 on another status, 2 when no answer came in time
+                          1 on another status, 2 when no answer came in time;
+                          an https:// certificate is not verified, as the
+                          kubelet does not (--strict-tls verifies it)
       --json              print the report as JSON (the HTTP route's body)
   -q, --quiet             print nothing; only the exit code tells
   -h, --help              this help
@@ -86,6 +88,7 @@ export interface Args extends WorkerFlags {
   prefix: string
   drainDelayMs: number
   exec: boolean
+  strictTls: boolean
   minStartupSeconds: number
   json: boolean
   quiet: boolean
@@ -126,6 +129,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         prefix: { type: 'string' },
         'drain-delay': { type: 'string' },
         exec: { type: 'boolean' },
+        'strict-tls': { type: 'boolean' },
         'min-startup': { type: 'string' },
         process: { type: 'string' },
         jobqueue: { type: 'boolean' },
@@ -188,6 +192,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     prefix,
     drainDelayMs: wholeNumber('--drain-delay', values['drain-delay'], 0) ?? 5000,
     exec: values.exec === true,
+    strictTls: values['strict-tls'] === true,
     minStartupSeconds: wholeNumber('--min-startup', values['min-startup'], 0) ?? 150,
     ...(values.process !== undefined ? { process: values.process } : {}),
     jobqueue: values.jobqueue === true,

@@ -1,6 +1,6 @@
 import { HELP, parse, USAGE, type Args } from './args.js'
 import { EXIT_ERROR, EXIT_HEALTHY } from './text.js'
-import { redact } from '../redact.js'
+import { redact, urlSecrets } from '../redact.js'
 
 /** Where the CLI writes, and how it hears of signals: the process, or a test. */
 export interface CliIo {
@@ -37,9 +37,11 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv, io: CliIo): 
     return EXIT_HEALTHY
   }
   const secrets: string[] = env.DB_PASSWORD !== undefined && env.DB_PASSWORD !== '' ? [env.DB_PASSWORD] : []
+  // A URL's password, even one that is not percent-encoded and makes the URL invalid.
+  for (const url of [args.databaseUrl, env.DATABASE_URL, args.url]) if (url !== undefined) secrets.push(...urlSecrets(url))
   try {
     switch (args.mode) {
-      case 'url': return await (await import('./url.js')).urlCommand(args, io)
+      case 'url': return await (await import('./url.js')).urlCommand(args, io, secrets)
       case 'probes': return (await import('./probes.js')).probesCommand(args, io)
       case 'lint': return (await import('./lint.js')).lintCommand(args, io)
       case 'serve': return await (await loadServe()).serveCommand(args, env, io, secrets)

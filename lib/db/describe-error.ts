@@ -1,7 +1,13 @@
 import { cut } from '../redact.js'
 
-/** A short, stable reason for a driver error: its code plus a short message, as the seed cut them. */
-export function describeDbError (err: unknown, max = 100): string {
+/** The seed cut a driver's reason to 100 characters. */
+export const REASON_MAX = 100
+
+/**
+ * A stable reason for a driver error: its code plus its message. It is not cut here: the service
+ * cuts it (the seed's 100 characters) after redacting it, so that no cut splits a secret.
+ */
+export function describeDbError (err: unknown, max = Number.POSITIVE_INFINITY): string {
   if (!(err instanceof Error)) return cut(String(err), max)
   const e = err as Error & { code?: unknown, errors?: unknown }
   let message = e.message

@@ -5,11 +5,27 @@ import { abortError } from './adapter.js'
 interface PgClient {
   query (sql: string): Promise<{ rows: Record<string, unknown>[] }>
   release (destroy?: boolean | Error): void
+  on (event: 'error', listener: (err: Error) => void): void
+  removeListener (event: 'error', listener: (err: Error) => void): void
+}
+interface PgStandaloneClient {
+  connect (): Promise<void>
+  query (sql: string): Promise<{ rows: Record<string, unknown>[] }>
+  end (): Promise<void>
+  on (event: 'error', listener: (err: Error) => void): void
+  connection?: { stream?: { destroy (): void } }
 }
 interface PgPool {
   connect (): Promise<PgClient>
   end? (): Promise<void>
+  options?: Record<string, unknown> & { connectionTimeoutMillis?: number }
+  Client?: new (options: object) => PgStandaloneClient
 }
+
+// A connection that fails while we hold it emits 'error'; with no listener that is an uncaught
+// exception, and the app dies. This one only keeps it from being unhandled: the query's own
+// rejection carries the reason.
+const swallow = (): void => {}
 
 export function isPgPool (value: unknown): boolean {
   const v = value as Partial<PgPool> & { idleCount?: unknown, totalCount?: unknown } | null
@@ -26,13 +42,39 @@ export function postgresAdapter (pool: object, options: { owned?: boolean } = {}
   if (!isPgPool(pool)) throw new TypeError('not a pg Pool')
   const p = pool as PgPool
 
+  // pg's default connectionTimeoutMillis is 0: a connect to a server that never answers waits
+  // for ever, and holds a slot of the app's pool while it does. Without a connect timeout, probe
+  // on a connection of our own per attempt instead, which the deadline destroys.
+  const standalone = p.Client !== undefined && !(Number(p.options?.connectionTimeoutMillis) > 0)
+
+  async function queryStandalone (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
+    if (signal.aborted) throw abortError(signal)
+    const Client = p.Client as NonNullable<PgPool['Client']>
+    const client = new Client({ ...p.options })
+    client.on('error', swallow)
+    const onAbort = (): void => {
+      client.connection?.stream?.destroy()
+      client.end().catch(swallow)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      await settleOnAbort(client.connect(), signal)
+      return (await settleOnAbort(client.query(sql), signal)).rows
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+      if (!signal.aborted) client.end().catch(swallow)
+    }
+  }
+
   async function query (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
+    if (standalone) return await queryStandalone(signal, sql)
     if (signal.aborted) throw abortError(signal)
     const client = await p.connect()
     if (signal.aborted) {
       client.release()
       throw abortError(signal)
     }
+    client.on('error', swallow)
     let destroyed = false
     const onAbort = (): void => {
       destroyed = true
@@ -50,16 +92,17 @@ export function postgresAdapter (pool: object, options: { owned?: boolean } = {}
       throw signal.aborted ? abortError(signal) : err
     } finally {
       signal.removeEventListener('abort', onAbort)
-      if (!destroyed) client.release()
+      // A destroyed client keeps the listener: its socket may still report an error.
+      if (!destroyed) {
+        client.removeListener('error', swallow)
+        client.release()
+      }
     }
   }
 
   // pg rejects a query of a destroyed client only once its socket closes; settle at the abort.
   function query1 (client: PgClient, sql: string, signal: AbortSignal): Promise<{ rows: Record<string, unknown>[] }> {
-    return new Promise((resolve, reject) => {
-      signal.addEventListener('abort', () => reject(abortError(signal)), { once: true })
-      client.query(sql).then(resolve, reject)
-    })
+    return settleOnAbort(client.query(sql), signal)
   }
 
   const adapter: DatabaseAdapter = {
@@ -75,4 +118,14 @@ export function postgresAdapter (pool: object, options: { owned?: boolean } = {}
   }
   if (options.owned === true) adapter.close = async () => { await p.end?.() }
   return adapter
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
+function settleOnAbort<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortError(signal))
+    const onAbort = (): void => reject(abortError(signal))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }

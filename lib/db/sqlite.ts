@@ -72,58 +72,90 @@ export function sqliteDriverName (): 'node:sqlite' | 'better-sqlite3' {
   return builtinOpener() !== undefined ? 'node:sqlite' : 'better-sqlite3'
 }
 
+/** SQLITE_BUSY, as either driver reports it: another process holds a lock. */
+function isBusy (err: unknown): boolean {
+  const e = err as { code?: unknown, errcode?: unknown, message?: unknown }
+  return e.code === 'SQLITE_BUSY' || e.errcode === 5 || /database is locked/i.test(String(e.message))
+}
+
+/** How long to wait between two tries while the file is locked. */
+const BUSY_RETRY_MS = 20
+
 /**
  * Bots' default database. Opened read-only and only if the file exists: a probe never creates
  * an empty database where Bots expects its own (the seed did).
+ * - Every probe reads the file (the schema, on page 1), so a file corrupted in place fails; and
+ *   the path is checked first, so a file deleted or replaced under the open connection fails or
+ *   is reopened, instead of the old inode answering for it.
+ * - The drivers wait for a lock synchronously, blocking the event loop; so the busy timeout is 0
+ *   and a locked file is tried again every 20 ms, asynchronously, until the deadline.
  */
 export function sqliteAdapter (path: string, options: { busyTimeoutMs?: number } = {}): DatabaseAdapter {
   let db: Database | undefined
+  let opened: { dev: number, ino: number } | undefined
+
+  function drop (): void {
+    const conn = db
+    db = undefined
+    opened = undefined
+    try { conn?.close() } catch {}
+  }
 
   async function open (signal: AbortSignal): Promise<Database> {
-    if (db !== undefined) return db
+    let st
     try {
-      const st = await stat(path)
-      if (!st.isFile()) throw new Error(`SQLite database is not a file: ${path}`)
+      st = await stat(path)
     } catch (err) {
+      drop()
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`SQLite database not found: ${path}`)
       throw err
     }
+    if (!st.isFile()) {
+      drop()
+      throw new Error(`SQLite database is not a file: ${path}`)
+    }
+    if (db !== undefined && opened !== undefined && (opened.dev !== st.dev || opened.ino !== st.ino)) drop()
+    if (db !== undefined) return db
     const openDb = await loadDriver()
     if (signal.aborted) throw abortError(signal)
-    // A busy timeout blocks the event loop while it waits, so keep it short.
-    db = openDb(path, options.busyTimeoutMs ?? 100)
+    db = openDb(path, options.busyTimeoutMs ?? 0)
+    opened = { dev: st.dev, ino: st.ino }
     return db
   }
 
-  function run<T> (conn: Database, fn: (conn: Database) => T): T {
-    try {
-      return fn(conn)
-    } catch (err) {
-      // A file replaced or corrupted under us: reopen next time.
-      if (db === conn) {
-        db = undefined
-        try { conn.close() } catch {}
+  async function read<T> (signal: AbortSignal, fn: (conn: Database) => T): Promise<T> {
+    for (;;) {
+      const conn = await open(signal)
+      try {
+        return fn(conn)
+      } catch (err) {
+        if (!isBusy(err)) {
+          // corrupted, or not a database: open afresh next time
+          if (db === conn) drop()
+          throw err
+        }
       }
-      throw err
+      await new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(new Error('database is locked (SQLITE_BUSY) until the deadline'))
+        const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, BUSY_RETRY_MS)
+        const onAbort = (): void => { clearTimeout(timer); reject(new Error('database is locked (SQLITE_BUSY) until the deadline')) }
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
     }
   }
 
   return {
     kind: 'sqlite',
     async ping (signal) {
-      const conn = await open(signal)
-      run(conn, (c) => c.prepare('SELECT 1').get())
+      await read(signal, (c) => c.prepare('SELECT count(*) FROM sqlite_master').get())
     },
     async listTables (signal) {
-      const conn = await open(signal)
-      const rows = run(conn, (c) => c.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()) as { name: string }[]
+      const rows = await read(signal, (c) => c.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()) as { name: string }[]
       // SQLite compares identifiers case-insensitively.
       return { names: rows.map((r) => r.name), caseInsensitive: true }
     },
     async close () {
-      const conn = db
-      db = undefined
-      conn?.close()
+      drop()
     }
   }
 }

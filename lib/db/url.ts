@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DatabaseAdapter } from './adapter.js'
-import { safeUrl } from '../redact.js'
+import { redact, safeUrl, urlSecrets } from '../redact.js'
 
 export interface UrlAdapter {
   adapter: DatabaseAdapter
@@ -16,7 +16,11 @@ export function isSqliteUrl (url: string): boolean {
 export function sqlitePathOf (url: string, cwd = process.cwd()): string {
   let path = url.replace(/^sqlite:(\/\/(?=\/))?/i, '')
   if (path === '') throw new Error('sqlite: URL without a path: use sqlite:/path/to/botsdb')
-  path = decodeURIComponent(path)
+  try {
+    path = decodeURIComponent(path)
+  } catch {
+    throw new Error(`sqlite: the path ${JSON.stringify(path)} has a "%" that starts no escape: write it as %25`)
+  }
   return isAbsolute(path) ? path : resolve(cwd, path)
 }
 
@@ -29,14 +33,17 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
     const { sqliteAdapter } = await import('./sqlite.js')
     return { adapter: sqliteAdapter(sqlitePathOf(url, options.cwd)), secrets: [] }
   }
+  // The password, as written and decoded, even where the URL is malformed: no error may echo it.
+  const secrets = urlSecrets(url)
   let u: URL
   try {
     u = new URL(url)
   } catch {
-    throw new Error(`database URL is not a valid URL: ${safeUrl(url)}`)
+    throw Object.assign(new Error(`database URL is not a valid URL (percent-encode a password that holds / @ # ? % or a space): ${redact(safeUrl(url), secrets)}`), { secrets })
   }
-  const password = decodeURIComponent(u.password)
-  const secrets = password !== '' ? [password, u.password] : []
+  let password = u.password
+  try { password = decodeURIComponent(u.password) } catch {}
+  for (const s of [password, u.password]) if (s !== '' && !secrets.includes(s)) secrets.push(s)
   const scheme = u.protocol.replace(/:$/, '').toLowerCase()
   if (scheme === 'mysql' || scheme === 'mariadb') {
     const { createPool } = await import('mysql2').catch((err: unknown) => {
@@ -45,9 +52,9 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
     const pool = createPool({
       host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
       port: u.port !== '' ? Number(u.port) : 3306,
-      user: decodeURIComponent(u.username) || undefined,
+      user: safeDecode(u.username) || undefined,
       password: password || undefined,
-      database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+      database: safeDecode(u.pathname.replace(/^\//, '')) || undefined,
       connectionLimit: 2,
       maxIdle: 1,
       // A connect that hangs is abandoned at the deadline and settles at connectTimeout.
@@ -67,4 +74,12 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
     return { adapter: postgresAdapter(pool, { owned: true }), secrets }
   }
   throw new Error(`unsupported database URL scheme "${scheme}:" in ${safeUrl(url)}: use mysql://, mariadb://, postgres://, sqlite:PATH or a file path`)
+}
+
+function safeDecode (s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
 }
