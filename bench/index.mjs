@@ -107,6 +107,25 @@ async function startServe (env, args) {
   return { child, port, stop: () => new Promise((resolve) => { if (child.exitCode !== null) return resolve(); child.once('exit', resolve); child.kill('SIGTERM') }) }
 }
 
+/** `n` GETs sent at once on connections of their own; the time each took to be answered. */
+async function burst (url, n) {
+  const { get } = await import('node:http')
+  const started = performance.now()
+  const times = []
+  let status503 = 0
+  let errors = 0
+  await Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
+    const req = get(url, { agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => { times.push(performance.now() - started); if (res.statusCode === 503) status503++; resolve() })
+    })
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')))
+    req.on('error', () => { errors++; resolve() })
+  })))
+  times.sort((a, b) => a - b)
+  return { n, status503, errors, first: times[0] ?? NaN, median: times[Math.floor(times.length / 2)] ?? NaN, slowest: times.at(-1) ?? NaN }
+}
+
 /** Resident memory of a process, in MiB, from /proc. */
 function rssMiB (pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -251,6 +270,16 @@ try {
       [[fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), fmt(r.latency.max, 1), DEADLINE, r.non2xx, r.errors + r.timeouts, accepted, `${maxOpen} (${rawPeak})`]]) +
       '\n\nThe pool\'s connectTimeout is 1 s: each attempt settles then, and the next one starts; the attempts follow one another.')
     targets.push([`hung DB: p99 ≤ deadline + 50 ms = ${DEADLINE + 50}`, fmt(r.latency.p99, 1), verdict(r.latency.p99 <= DEADLINE + 50)])
+    // A burst: every request at once, as after a network partition heals. They all wait on the
+    // one attempt; when its deadline fires, the answers go out one after another, and the last
+    // one's lateness is what the replies themselves cost.
+    const n = smoke ? 500 : 5000
+    const b = await burst(at(hungServer, '/health/ready'), n)
+    results.hungBurst = b
+    log(`\n### ${n} probes at once, database hung\n\n` + table(['requests', '503s', 'errors', 'first answer ms', 'median ms', 'slowest ms', 'slowest − first ms'],
+      [[n, b.status503, b.errors, fmt(b.first, 1), fmt(b.median, 1), fmt(b.slowest, 1), fmt(b.slowest - b.first, 1)]]) +
+      '\n\nClient and server share the machine: the spread is the time to write every reply, not a wait on the database.')
+    targets.push([`hung DB, ${n} at once: all answered 503`, `${b.status503}/${n}`, verdict(b.status503 === n)])
     targets.push(['hung DB: ≤ 1 attempt in flight', String(maxOpen), verdict(maxOpen <= 1)])
   } finally {
     // the hung database goes first: a pending connect then fails at once instead of at close

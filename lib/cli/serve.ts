@@ -23,7 +23,15 @@ export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo
     // A probe server has no body to parse and nothing to keep alive for long.
     bodyLimit: 1024,
     keepAliveTimeout: 5000,
-    return503OnClosing: false
+    return503OnClosing: false,
+    // The probe routes bring their own validator and serializer: no Ajv nor fast-json-stringify
+    // instance is built (they are most of what Fastify itself costs in memory).
+    schemaController: {
+      compilersFactory: {
+        buildValidator: (() => () => () => true) as never,
+        buildSerializer: (() => () => (data: unknown) => JSON.stringify(data)) as never
+      }
+    }
   })
   await app.register(healthPlugin, { ...healthOptions(args, env, secrets), prefix: args.prefix, drainDelayMs: 0 })
   const url = await app.listen({ port: args.port ?? 9000, host: args.host })
