@@ -15,6 +15,7 @@ import autocannon from 'autocannon'
 import { createPool } from 'mysql2/promise'
 import { createDemoEnv } from '../scripts/create-demo-env.mjs'
 import { benchCli } from './cli.mjs'
+import { installSize } from './install-size.mjs'
 import { fmt, median, table, verdict } from './lib.mjs'
 
 const smoke = process.argv.includes('--smoke')
@@ -320,6 +321,14 @@ try {
   targets.push(['CLI live ≤ 1.2× node -e 0', fmt(cli.live), verdict(cli.live <= 1.2)])
   targets.push(['CLI startup (SQLite) ≤ 1.6× node -e 0', fmt(cli.startup), verdict(cli.startup <= 1.6)])
   targets.push(['CLI peak RSS ≤ 60 MiB', fmt(cli.rss, 1), verdict(cli.rss <= 60)])
+
+  // 7. what installing the package adds to an app that has Fastify
+  if (!smoke) {
+    const size = installSize()
+    results.install = size
+    log('\n## 7. install size\n\n' + table(['added to an app with fastify 5', 'native build', 'install-script warning'], [[`${fmt(size.addedMiB, 2)} MiB`, size.nativeBuild ? 'yes' : 'no', size.installScriptWarning ? 'yes' : 'no']]))
+    targets.push(['install adds ≤ 5 MB, no native build, no install-script warning', `${fmt(size.addedMiB, 2)} MiB`, verdict(size.addedMiB <= 5 && !size.nativeBuild && !size.installScriptWarning)])
+  }
 
   log('\n## Targets\n\n' + table(['target', 'measured', 'verdict'], targets))
   log(`\nTotal time: ${fmt((Date.now() - started) / 1000, 0)} s.`)

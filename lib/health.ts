@@ -64,6 +64,16 @@ export interface BotsHealthOptions {
   writable?: boolean
   /** `disk`: readiness also requires free space on botssys, by default 5 % or 500 MiB, whichever is less. */
   disk?: boolean | { minFree?: string | number }
+  /**
+   * Checks of your own (a cache, a queue, an HTTP dependency), under the same deadline, cache,
+   * single-flight, latch and logs. `probes` defaults to `['ready']`; a name already taken is refused.
+   */
+  checks?: readonly UserCheck[]
+}
+
+/** A check of your own, and the probes it belongs to. */
+export interface UserCheck extends Check {
+  probes?: readonly ('live' | 'ready' | 'startup')[]
 }
 
 function optionalString (name: string, value: unknown): void {
@@ -146,6 +156,18 @@ export function validateOptions (o: Partial<BotsHealthOptions>): void {
     if (typeof o.disk !== 'object' || o.disk === null || (minFree !== undefined && freeSpaceOf(minFree) === undefined)) {
       throw new HealthOptionsError('disk', `must be true, false or { minFree: "5%" | "500MiB" | bytes }, got ${JSON.stringify(o.disk)}`)
     }
+  }
+  if (o.checks !== undefined) {
+    if (!Array.isArray(o.checks)) throw new HealthOptionsError('checks', `must be an array of { name, run(signal), probes }, got ${JSON.stringify(o.checks)}`)
+    o.checks.forEach((c: Partial<UserCheck> | null, i: number) => {
+      const at = `checks[${i}]`
+      if (typeof c !== 'object' || c === null) throw new HealthOptionsError(at, 'must be { name, run(signal), probes }')
+      if (typeof c.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(c.name)) throw new HealthOptionsError(`${at}.name`, `must be 1-64 letters, digits, _ . or - (it is a key of the report and a path), got ${JSON.stringify(c.name)}`)
+      if (typeof c.run !== 'function') throw new HealthOptionsError(`${at}.run`, 'must be a function (signal) => Promise<void> that rejects when the check fails')
+      if (c.probes !== undefined && (!Array.isArray(c.probes) || c.probes.length === 0 || !c.probes.every((p) => p === 'live' || p === 'ready' || p === 'startup'))) {
+        throw new HealthOptionsError(`${at}.probes`, `must be a non-empty array of "live", "ready", "startup", got ${JSON.stringify(c.probes)}`)
+      }
+    })
   }
   if (o.requiredTables !== undefined && (!Array.isArray(o.requiredTables) || !o.requiredTables.every((t) => typeof t === 'string' && t !== ''))) {
     throw new HealthOptionsError('requiredTables', 'must be an array of table names')
@@ -271,10 +293,16 @@ export async function createBotsHealth (options: BotsHealthOptions): Promise<Hea
   const db = await resolveDatabase(typeof options.database === 'function' ? options.database(layout) : options.database, timeoutMs)
   const checks = botsChecks(layout, db.adapter, options.requiredTables ?? BOTS_REQUIRED_TABLES)
   const worker = workerChecks(layout, options)
+  const probes = { live: [...worker.live], ready: [...checks.ready, ...worker.ready], startup: [...checks.startup, ...worker.startup] }
+  const taken = new Set([...probes.live, ...probes.ready, ...probes.startup].map((c) => c.name))
+  for (const c of options.checks ?? []) {
+    if (taken.has(c.name)) throw new HealthOptionsError('checks', `has a check named "${c.name}", a name already taken (${[...taken].join(', ')}): choose another`)
+    taken.add(c.name)
+    const check: Check = { name: c.name, ...(c.label !== undefined ? { label: c.label } : {}), run: (signal) => c.run(signal) }
+    for (const p of c.probes ?? ['ready']) probes[p].push(check)
+  }
   return createHealthService({
-    live: worker.live,
-    ready: [...checks.ready, ...worker.ready],
-    startup: [...checks.startup, ...worker.startup],
+    ...probes,
     timeoutMs,
     cacheTtlMs: options.cacheTtlMs,
     failureCacheTtlMs: options.failureCacheTtlMs,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema, LogLevel } from 'fastify'
+import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import { assertMilliseconds, type BotsHealthOptions, createBotsHealth, type DatabaseOption, HealthOptionsError, validateOptions } from './health.js'
 import { schemas } from './schemas.js'
@@ -27,11 +28,22 @@ export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' 
    * two request lines each time. Default `'warn'`; `'info'` logs them like any route.
    */
   routeLogLevel?: LogLevel
+  /**
+   * Also serve the probes on a port of their own (Spring Boot's management port): a bare Fastify
+   * instance sharing this service, which the app's hooks, auth, rate limits and body parsers never
+   * touch, and which answers while the main port is saturated. It listens once the app is ready
+   * and closes with it. The routes stay on the main port too, with `config.healthProbe: true`.
+   */
+  listen?: { port: number, host?: string }
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     health: HealthService
+  }
+  interface FastifyContextConfig {
+    /** True on this plugin's probe routes: an auth hook can let them through. */
+    healthProbe?: boolean
   }
 }
 
@@ -70,7 +82,16 @@ function validatePluginOptions (opts: HealthPluginOptions): void {
   if (opts.routeLogLevel !== undefined && !LOG_LEVELS.has(opts.routeLogLevel)) {
     throw new HealthOptionsError('routeLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')}, got ${JSON.stringify(opts.routeLogLevel)}`)
   }
+  if (opts.listen !== undefined) {
+    const l = opts.listen as { port?: unknown, host?: unknown } | null
+    if (typeof l !== 'object' || l === null || !Number.isInteger(l.port) || (l.port as number) < 0 || (l.port as number) > 65535 || (l.host !== undefined && (typeof l.host !== 'string' || l.host === ''))) {
+      throw new HealthOptionsError('listen', `must be { port: 0-65535, host?: "0.0.0.0" }, got ${JSON.stringify(opts.listen)}`)
+    }
+  }
   if (opts.service !== undefined) {
+    for (const name of ['drainDelayMs', 'handleSignals'] as const) {
+      if (opts[name] !== undefined) throw new HealthOptionsError(name, 'does not go with service: the registration that owns the service drains it; set it there')
+    }
     const s = opts.service as Partial<HealthService> | null
     if (typeof s !== 'object' || s === null || typeof s.ready !== 'function' || typeof s.startup !== 'function' || typeof s.live !== 'function' || typeof s.checks !== 'object') {
       throw new HealthOptionsError('service', 'must be a health service (app.health, or createHealthService()), with live(), ready(), startup() and checks')
@@ -91,14 +112,33 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
   })
   if (owned) {
     fastify.decorate('health', service)
-    fastify.addHook('preClose', async () => {
-      if (service.draining) return // SIGTERM already drained
+    const delay = opts.drainDelayMs ?? 0
+    // Whoever starts the drain (a signal, close-with-grace, fastify-cli, a test calling close()),
+    // close() waits until the drain delay has passed since it began.
+    let drainEnds: number | undefined
+    const drain = (): void => {
       service.beginDrain()
-      const delay = opts.drainDelayMs ?? 0
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+      drainEnds ??= performance.now() + delay
+    }
+    fastify.addHook('preClose', async () => {
+      drain()
+      const left = (drainEnds ?? 0) - performance.now()
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left))
     })
     fastify.addHook('onClose', async () => { await service.close() })
-    if (opts.handleSignals === true) handleSignals(fastify, service, opts.drainDelayMs ?? 0)
+    if (opts.handleSignals === true) handleSignals(fastify, drain, delay)
+  }
+
+  if (opts.listen !== undefined) {
+    const { port, host } = opts.listen
+    const probeApp = Fastify({
+      loggerInstance: fastify.log.child({ probePort: port }),
+      return503OnClosing: false,
+      bodyLimit: 1024
+    })
+    await probeApp.register(plugin, { service, prefix, routeLogLevel: opts.routeLogLevel ?? 'warn' })
+    fastify.addHook('onReady', async () => { await probeApp.listen({ port, host: host ?? '0.0.0.0' }) })
+    fastify.addHook('onClose', async () => { await probeApp.close() })
   }
 
   for (const schema of schemas) {
@@ -112,7 +152,7 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
   function route (path: string, schema: Record<string, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, logLevel, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, onRequest: noStore, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true }, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, onRequest: noStore, handler })
     }
   }
 
@@ -181,8 +221,9 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
         return reply.code(400).header('cache-control', NO_STORE).send({ statusCode: 400, error: 'Bad Request', message: `fastify-bots-health: ${err.message}` })
       }
       const code = report.status === 'ok' || report.status === 'ready' || report.status === 'started' ? 200 : 503
-      if (query.verbose !== undefined) return send(reply, report, code, TEXT_TYPE, (r) => toVerbose(r, only !== undefined ? `${name}/${only}` : name))
-      if (acceptsHealthJson(req.headers.accept)) return send(reply, report, code, HEALTH_JSON_TYPE, (r) => JSON.stringify(toHealthJson(r)))
+      const format = query.verbose !== undefined ? 'text' : negotiate(req.headers.accept)
+      if (format === 'text') return send(reply, report, code, TEXT_TYPE, (r) => toVerbose(r, only !== undefined ? `${name}/${only}` : name))
+      if (format === 'health+json') return send(reply, report, code, HEALTH_JSON_TYPE, (r) => JSON.stringify(toHealthJson(r)))
       return send(reply, report, code, JSON_TYPE, (r) => JSON.stringify(r))
     })
   }
@@ -208,26 +249,64 @@ function validateProbeQuery (data: unknown): { value: unknown } | { error: Error
   return { value: q }
 }
 
-/** True when the Accept header asks for application/health+json (with a q above 0). */
-function acceptsHealthJson (accept: string | undefined): boolean {
-  if (accept === undefined || !accept.includes('health+json')) return false
-  return accept.split(',').some((part) => {
-    const [type, ...params] = part.split(';').map((p) => p.trim().toLowerCase())
-    if (type !== HEALTH_JSON) return false
-    const q = params.find((p) => p.startsWith('q='))
-    return q === undefined || Number(q.slice(2)) > 0
-  })
+type Format = 'json' | 'health+json' | 'text'
+const OFFERS: readonly [Format, string, string][] = [['json', 'application', 'json'], ['health+json', 'application', 'health+json'], ['text', 'text', 'plain']]
+
+/**
+ * The format the Accept header prefers (RFC 9110: media types case-insensitive, q-values,
+ * wildcards); plain JSON when it names none of ours, on a tie, or when there is no header.
+ */
+export function negotiate (accept: string | undefined): Format {
+  if (accept === undefined || accept === '') return 'json'
+  let best: Format = 'json'
+  let bestQ = -1
+  let bestSpecific = -1
+  for (const [format, type, subtype] of OFFERS) {
+    let q = -1
+    let specific = -1
+    for (const part of accept.toLowerCase().split(',')) {
+      const [range = '', ...params] = part.split(';').map((p) => p.trim())
+      const [t = '', st = ''] = range.split('/')
+      const level = t === type && st === subtype ? 2 : t === type && st === '*' ? 1 : t === '*' && st === '*' ? 0 : -1
+      if (level < 0 || level < specific) continue
+      const qp = params.find((p) => p.startsWith('q='))
+      const value = qp === undefined ? 1 : Number(qp.slice(2))
+      specific = level
+      q = Number.isFinite(value) ? value : 0
+    }
+    // A wildcard alone does not make a later offer win over plain JSON.
+    if (q > bestQ || (q === bestQ && specific > bestSpecific && specific === 2)) {
+      best = format
+      bestQ = q
+      bestSpecific = specific
+    }
+  }
+  return bestQ > 0 ? best : 'json'
 }
 
-function handleSignals (fastify: FastifyInstance, service: HealthService, drainDelayMs: number): void {
-  const onSignal = (): void => {
-    if (service.draining) return
-    service.beginDrain()
-    fastify.log.info({ drainDelayMs }, 'SIGTERM: readiness is now 503; closing after the drain delay')
-    setTimeout(() => { fastify.close().catch((err: unknown) => fastify.log.error({ err }, 'close after SIGTERM failed')) }, drainDelayMs)
+/** How long after the drain close() may take before the process is made to exit. */
+const FORCE_EXIT_AFTER_MS = 10_000
+
+function handleSignals (fastify: FastifyInstance, drain: () => void, drainDelayMs: number): void {
+  let signalled = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return
+    signalled = true
+    drain()
+    fastify.log.info({ signal, drainDelayMs }, `${signal}: readiness is now 503; closing after the drain delay`)
+    setTimeout(() => { fastify.close().catch((err: unknown) => fastify.log.error({ err }, `close after ${signal} failed`)) }, drainDelayMs)
+    // A close that never ends (a hook that hangs, a socket that stays) must not keep the pod alive.
+    setTimeout(() => {
+      fastify.log.error({ signal, afterMs: drainDelayMs + FORCE_EXIT_AFTER_MS }, 'close did not finish: exiting')
+      process.exit(1)
+    }, drainDelayMs + FORCE_EXIT_AFTER_MS).unref()
   }
   process.on('SIGTERM', onSignal)
-  fastify.addHook('onClose', async () => { process.removeListener('SIGTERM', onSignal) })
+  process.on('SIGINT', onSignal)
+  fastify.addHook('onClose', async () => {
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('SIGINT', onSignal)
+  })
 }
 
 /** The Fastify plugin: routes under `prefix`, and the `fastify.health` service. */

@@ -326,9 +326,16 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
   let drainReport: ReadyReport | undefined
   function drained (): ReadyReport {
     if (drainReport === undefined) {
+      // The last known results; a check that never ran says so instead of a false it never earned.
       const checks: Record<string, boolean> = {}
-      for (const c of readyChecks) checks[c.name] = states.get(c)?.last?.ok === true
-      drainReport = deepFreeze({ status: 'not_ready', check: 'readiness', checks, errors: [DRAIN_ERROR], ...(opts.databaseOnly ? { mode: 'database_only' as const } : {}) })
+      const never: string[] = []
+      for (const c of readyChecks) {
+        const last = states.get(c)?.last
+        checks[c.name] = last?.ok === true
+        if (last === undefined) never.push(c.name)
+      }
+      const errors = never.length > 0 ? [DRAIN_ERROR, `not checked before the drain: ${never.join(', ')}`] : [DRAIN_ERROR]
+      drainReport = deepFreeze({ status: 'not_ready', check: 'readiness', checks, errors, ...(opts.databaseOnly ? { mode: 'database_only' as const } : {}) })
     }
     return drainReport
   }

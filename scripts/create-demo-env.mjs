@@ -24,7 +24,8 @@ export async function createDemoEnv () {
   }
   const dbPath = join(botsenv, 'botssys', 'sqlitedb', 'botsdb')
   const fresh = !existsSync(dbPath)
-  const { default: Database } = await import('better-sqlite3')
+  // Node's own SQLite where it has one (22.13+, 24), else better-sqlite3 (a devDependency)
+  const Database = process.getBuiltinModule?.('node:sqlite')?.DatabaseSync ?? (await import('better-sqlite3')).default
   const db = new Database(dbPath)
   for (const [name, columns] of Object.entries(TABLES)) db.exec(`CREATE TABLE IF NOT EXISTS "${name}" (${columns})`)
   db.close()

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import t, { type Test } from 'tap'
 import { makeBotsEnv, type BotsEnv } from './helpers/bots-env.js'
-import { makeSqliteDb, runCli, type CliResult } from './helpers/cli.js'
+import { makeSqliteDb, runCli, SQLITE_DRIVER, type CliResult } from './helpers/cli.js'
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -274,8 +274,9 @@ t.test('a probe loads neither Fastify nor TypeBox, and live loads no driver', as
     const loaded = readFileSync(trace, 'utf8')
     t.match(loaded, /dist\/bots-healthcheck\.cjs/, 'the trace works')
     t.notMatch(loaded, /node_modules\/(fastify|typebox|@fastify|mysql2)\//, `${check} loads no fastify, typebox or mysql2`)
-    if (check === 'live') t.notMatch(loaded, /better-sqlite3/, 'live loads no database driver')
-    else t.match(loaded, /better-sqlite3/, 'startup on SQLite loads its driver')
+    if (check === 'live') t.notMatch(loaded, /better-sqlite3|node:sqlite/, 'live loads no database driver')
+    else if (SQLITE_DRIVER === 'better-sqlite3') t.match(loaded, /better-sqlite3/, 'startup on SQLite loads its driver')
+    else t.notMatch(loaded, /better-sqlite3/, 'startup on SQLite uses node:sqlite, no addon')
   }
 })
 

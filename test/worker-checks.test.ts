@@ -217,3 +217,25 @@ t.test('a CheckFailure thrown by a user check reads as it is', async (t) => {
   const check: Check = { name: 'mine', async run () { throw new CheckFailure('mine: broken') } }
   t.match(await outcome(check), { ok: false, error: 'mine: broken' })
 })
+
+t.test('the plugin: /health/live answers 503 when the watched process is gone, and stays 200 while draining', async (t) => {
+  const { default: Fastify } = await import('fastify')
+  const { healthPlugin } = await import('../lib/index.js')
+  const marker = `bots-engine-${process.pid}`
+  const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
+  t.teardown(() => { worker.kill('SIGKILL') })
+  await new Promise((resolve) => worker.once('spawn', resolve))
+  const app = Fastify()
+  t.teardown(() => app.close())
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  await app.register(healthPlugin, { database: db, botssys: '/', usersys: '/', process: marker, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  const alive = await app.inject('/health/live')
+  t.equal(alive.statusCode, 200)
+  t.match(alive.json(), { status: 'ok', checks: { process: true } })
+  worker.kill('SIGKILL')
+  await new Promise((resolve) => worker.once('exit', resolve))
+  const dead = await app.inject('/health/live')
+  t.equal(dead.statusCode, 503)
+  t.match(dead.json(), { status: 'not_alive', checks: { process: false } })
+  t.match((await app.inject({ url: '/health/live', headers: { accept: 'application/health+json' } })).json(), { status: 'fail', checks: { 'process:responseTime': [{ status: 'fail' }] } })
+})

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { createRequire } from 'node:module'
 import { BOTS_TABLES } from './mysql.js'
 
 export const CLI = fileURLToPath(new URL('../../dist/bots-healthcheck.cjs', import.meta.url))
@@ -31,8 +31,20 @@ export function makeSqliteDb (botssys: string, tables: readonly string[] = BOTS_
   const dir = join(botssys, 'sqlitedb')
   const path = join(dir, 'botsdb')
   mkdirSync(dir, { recursive: true })
-  const db = new Database(path)
+  const db = new (writableSqlite())(path)
   for (const t of tables) db.exec(`CREATE TABLE "${t}" (id INTEGER PRIMARY KEY)`)
   db.close()
   return path
 }
+
+type WritableDb = new (path: string) => { exec (sql: string): unknown, close (): void }
+
+/** Node's own SQLite where it has one (22.13+, 24), else better-sqlite3 (Node 20). */
+export function writableSqlite (): WritableDb {
+  const builtin = (process.getBuiltinModule?.('node:sqlite') as { DatabaseSync?: WritableDb } | undefined)?.DatabaseSync
+  if (builtin !== undefined) return builtin
+  return createRequire(import.meta.url)('better-sqlite3') as WritableDb
+}
+
+/** The SQLite driver the library picks on this Node. */
+export const SQLITE_DRIVER = (process.getBuiltinModule?.('node:sqlite') as object | undefined) !== undefined ? 'node:sqlite' : 'better-sqlite3'
