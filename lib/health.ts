@@ -12,7 +12,7 @@ import { directoryCheck, directoryTreeCheck } from './checks/directories.js'
 import { tablesCheck } from './checks/tables.js'
 import { type DatabaseAdapter, isDatabaseAdapter } from './db/adapter.js'
 import { corePoolOf, isMysqlPool, mysqlAdapter, type MysqlPoolLike } from './db/mysql.js'
-import { isPgPool, postgresAdapter } from './db/postgres.js'
+import { isPgPool, type PgPoolLike, postgresAdapter } from './db/postgres.js'
 import { assertMilliseconds, HealthOptionsError } from './options-error.js'
 import { urlSecrets } from './redact.js'
 import { createHealthService, type HealthLogger, type HealthService } from './service.js'
@@ -24,7 +24,7 @@ export { assertMilliseconds, HealthOptionsError }
  * `fastify.mysql` decorator, a `pg` Pool, `{ sqlite: path }`, or a URL (`mysql://`,
  * `mariadb://`, `postgres://`, `sqlite:PATH`) as a string or `{ url }`.
  */
-export type DatabaseOption = DatabaseAdapter | MysqlPoolLike | { sqlite: string } | { url: string } | string
+export type DatabaseOption = DatabaseAdapter | MysqlPoolLike | PgPoolLike | { sqlite: string } | { url: string } | string
 
 export interface BotsHealthOptions {
   /** The database, or a function that picks it from the resolved layout (Bots' SQLite default). */

@@ -42,7 +42,18 @@ export const ReadyReportSchema = Type.Object({
   errors: Type.Optional(ErrorsSchema),
   mode: Type.Optional(Type.Literal('database_only', { description: 'Present when readiness is limited to the database (HEALTH_CHECK_DB_ONLY)' })),
   details: Type.Optional(DetailsSchema)
-}, { $id: 'BotsHealthReadyReport', additionalProperties: false, description: 'Readiness: database, botssys and usersys; 200 when all pass, else 503' })
+}, {
+  $id: 'BotsHealthReadyReport',
+  additionalProperties: false,
+  description: 'Readiness: database, botssys and usersys; 200 when all pass, else 503',
+  examples: [{
+    status: 'not_ready',
+    check: 'readiness',
+    checks: { database: true, botssys: false, usersys: true, config: true },
+    errors: ['botssys directory not found: /home/bots/.bots/env/default/botssys'],
+    details: { database: { status: 'pass', durationMs: 2, checkedAt: '2026-12-01T10:00:00.000Z' }, botssys: { status: 'fail', durationMs: 0, checkedAt: '2026-12-01T10:00:00.000Z', error: 'botssys directory not found: /home/bots/.bots/env/default/botssys' } }
+  }]
+})
 
 export const StartupReportSchema = Type.Object({
   status: Type.Union([Type.Literal('started'), Type.Literal('starting')]),
@@ -50,7 +61,12 @@ export const StartupReportSchema = Type.Object({
   checks: ChecksSchema,
   errors: Type.Optional(ErrorsSchema),
   details: Type.Optional(DetailsSchema)
-}, { $id: 'BotsHealthStartupReport', additionalProperties: false, description: 'Startup: database, required tables, botssys and botssys/data, usersys, bots.ini; 200 when all pass, else 503' })
+}, {
+  $id: 'BotsHealthStartupReport',
+  additionalProperties: false,
+  description: 'Startup: database, required tables, botssys and botssys/data, usersys, bots.ini; 200 when all pass, else 503',
+  examples: [{ status: 'starting', check: 'startup', checks: { database: true, tables: false, botssys: true, usersys: true, config: true }, errors: ['Missing tables: ta, mutex'] }]
+})
 
 export const PingResponseSchema = Type.Literal('ok', { $id: 'BotsHealthPing', description: 'text/plain `ok`; no check runs' })
 

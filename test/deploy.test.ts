@@ -206,9 +206,11 @@ t.test('examples/Dockerfile builds the TypeScript example, and its HEALTHCHECK w
   const e = makeBotsEnv()
   t.teardown(e.remove)
   const port = await closedPort()
-  const child = spawn(process.execPath, [join(out, 'examples', 'server.js')], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, BOTS_CONFIG_DIR: e.configDir, PORT: String(port), DRAIN_DELAY_MS: '0', LOG_LEVEL: 'warn' }, stdio: 'ignore' })
+  const probePort = await closedPort()
+  const child = spawn(process.execPath, [join(out, 'examples', 'server.js')], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, BOTS_CONFIG_DIR: e.configDir, PORT: String(port), PROBE_PORT: String(probePort), DRAIN_DELAY_MS: '0', LOG_LEVEL: 'warn' }, stdio: 'ignore' })
   t.teardown(() => { child.kill('SIGKILL') })
-  const args = argv.slice(2).map((a) => a.replace('http://127.0.0.1:8080', `http://127.0.0.1:${port}`))
+  const args = argv.slice(2).map((a) => a.replace('http://127.0.0.1:9000', `http://127.0.0.1:${probePort}`))
+  t.not(args.join(' '), argv.slice(2).join(' '), 'the HEALTHCHECK probes the probe port')
   let code = -1
   for (let i = 0; i < 100 && code !== 0; i++) {
     code = (await runCli(args)).code

@@ -19,11 +19,14 @@ async function app (t: Test, opts: { usersys?: boolean, openapi?: boolean } = {}
   if (opts.usersys === false) rmSync(e.usersys, { recursive: true })
   const fastify = Fastify()
   t.teardown(() => fastify.close())
-  if (opts.openapi === true) await fastify.register(swagger, { openapi: { info: { title: 'bots health', version: '1.0.0' } } })
+  if (opts.openapi === true) await fastify.register(swagger, { openapi: { info: { title: 'bots health', version: '1.0.0' } }, refResolver: OPENAPI_NAMES })
   await fastify.register(healthPlugin, { configDir: e.configDir, database: db.url, cacheTtlMs: 0, failureCacheTtlMs: 0 })
   await fastify.ready()
   return fastify
 }
+
+/** @fastify/swagger names shared schemas def-0, def-1… unless told to use their $id (as the README shows). */
+const OPENAPI_NAMES = { buildLocalReference: (json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
 
 const ROUTES = ['/health/live', '/health/ready', '/health/startup', '/health/ready/database', '/health/ready/usersys', '/health/startup/tables', '/health/startup/config']
 const schemaOf = (path: string) => path.startsWith('/health/live') ? 'BotsHealthLiveReport' : path.startsWith('/health/ready') ? 'BotsHealthReadyReport' : 'BotsHealthStartupReport'
@@ -126,4 +129,39 @@ t.test('the OpenAPI document validates and matches real responses of every route
     }
   }
   t.equal(validated, ROUTES.length * FORMATS.length * 2)
+})
+
+t.test('Accept is negotiated as RFC 9110 says: case-insensitive, q-values, wildcards; text/plain gets the verbose text', async (t) => {
+  const { negotiate } = await import('../lib/plugin.js')
+  const cases: [string | undefined, string][] = [
+    [undefined, 'json'],
+    ['APPLICATION/HEALTH+JSON', 'health+json'],
+    ['Application/Health+Json; charset=utf-8', 'health+json'],
+    ['text/plain', 'text'],
+    ['TEXT/PLAIN;q=0.9, application/json;q=0.5', 'text'],
+    ['application/health+json;q=0, application/json', 'json'],
+    ['application/health+json, */*;q=0.1', 'health+json'],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'json'],
+    ['image/png', 'json'],
+    ['text/*', 'text']
+  ]
+  for (const [accept, format] of cases) t.equal(negotiate(accept), format, String(accept))
+  const fastify = await app(t)
+  const upper = await fastify.inject({ url: '/health/ready', headers: { accept: 'APPLICATION/HEALTH+JSON' } })
+  t.match(upper.headers['content-type'], /^application\/health\+json/)
+  const text = await fastify.inject({ url: '/health/ready', headers: { accept: 'text/plain' } })
+  t.match(text.headers['content-type'], /^text\/plain/)
+  t.match(text.body, /^\[\+\]database ok\n/)
+})
+
+t.test('OpenAPI: components named by their $id, and examples with the real check names that match their schemas', async (t) => {
+  const fastify = await app(t, { openapi: true })
+  const doc = fastify.swagger() as { components: { schemas: Record<string, { example?: unknown }> } }
+  t.same(Object.keys(doc.components.schemas), ['BotsHealthCheckDetail', 'BotsHealthLiveReport', 'BotsHealthReadyReport', 'BotsHealthStartupReport', 'BotsHealthPing', 'BotsHealthHealthJson', 'BotsHealthVerboseText', 'BotsHealthProbeError'])
+  for (const id of ['BotsHealthReadyReport', 'BotsHealthStartupReport']) {
+    const example = doc.components.schemas[id]?.example as { checks: Record<string, boolean> } | undefined
+    t.ok(example, `${id} has an example`)
+    t.ok(example !== undefined && 'database' in example.checks && 'botssys' in example.checks, 'named after the real checks, not additionalProp1')
+    t.equal(schemaErrors(id, example), '', `${id}'s example matches its schema`)
+  }
 })

@@ -168,7 +168,7 @@ t.test('createBotsHealth: each check goes to its probes; ports come from bots.in
   const webPort = (web.address() as AddressInfo).port
   const e = makeBotsEnv({ ini: `[settings]\n[webserver]\nport = ${webPort}\n[jobqueue]\nport = ${server.port}\n[directories]\nbotssys = botssys\nusersys = usersys\n` })
   t.teardown(e.remove)
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: ['channel', 'routes', 'ta', 'mutex'] }) }
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: ['channel', 'routes', 'ta', 'mutex'], caseInsensitive: false }) }
   const marker = `bots-jobqueueserver-${process.pid}`
   const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
   t.teardown(() => { worker.kill('SIGKILL') })
@@ -191,7 +191,7 @@ t.test('createBotsHealth: each check goes to its probes; ports come from bots.in
 t.test('liveness with a watched process: not_alive when it is gone, and a bad port in bots.ini fails clearly', async (t) => {
   const e = makeBotsEnv({ ini: '[jobqueue]\nport = 28_08x\n[directories]\n' })
   t.teardown(e.remove)
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [] }) }
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
   const health = await createBotsHealth({ database: db, configDir: e.configDir, process: `no-such-process-${process.pid}`, jobqueue: true, cacheTtlMs: 0, failureCacheTtlMs: 0 })
   t.teardown(() => health.close())
   const live = await health.live()
@@ -204,7 +204,7 @@ t.test('liveness with a watched process: not_alive when it is gone, and a bad po
 })
 
 t.test('bad worker options fail at once and name the option', async (t) => {
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [] }) }
+  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
   const base = { database: db, botssys: '/tmp', usersys: '/tmp' }
   await t.rejects(createBotsHealth({ ...base, process: '' }), /process must be a non-empty string/)
   await t.rejects(createBotsHealth({ ...base, jobqueue: { port: 70000 } }), /jobqueue must be true, false or \{ port: 1-65535/)

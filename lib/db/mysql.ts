@@ -12,7 +12,10 @@ interface CorePool {
   end? (cb?: (err?: Error | null) => void): unknown
 }
 /** A mysql2 pool (callback or promise flavour) or the `fastify.mysql` decorator of @fastify/mysql. */
-export type MysqlPoolLike = object
+/** A mysql2 pool of either flavour, or the `fastify.mysql` decorator: what has `getConnection`. */
+export interface MysqlPoolLike {
+  getConnection (...args: never[]): unknown
+}
 
 /** Finds the callback pool behind a promise pool or the @fastify/mysql decorator. */
 export function corePoolOf (value: unknown): CorePool | undefined {

@@ -27,6 +27,13 @@ interface PgPool {
 // rejection carries the reason.
 const swallow = (): void => {}
 
+/** A `pg` Pool, as far as the type of the `database` option goes. */
+export interface PgPoolLike {
+  connect (...args: never[]): unknown
+  readonly totalCount: number
+  readonly idleCount: number
+}
+
 export function isPgPool (value: unknown): boolean {
   const v = value as Partial<PgPool> & { idleCount?: unknown, totalCount?: unknown } | null
   return typeof v === 'object' && v !== null && typeof v.connect === 'function' && typeof v.idleCount === 'number' && typeof v.totalCount === 'number'
@@ -38,7 +45,7 @@ const TABLES_SQL = 'SELECT table_name AS name FROM information_schema.tables WHE
  * The PostgreSQL adapter on a `pg` Pool. A client that arrives after the deadline goes back to
  * the pool at once; a query still running at the deadline has its client destroyed.
  */
-export function postgresAdapter (pool: object, options: { owned?: boolean } = {}): DatabaseAdapter {
+export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: boolean } = {}): DatabaseAdapter {
   if (!isPgPool(pool)) throw new TypeError('not a pg Pool')
   const p = pool as PgPool
 
