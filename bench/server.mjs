@@ -19,7 +19,9 @@ if (variant === 'plugin') {
 } else if (variant === 'bare') {
   app.get('/ping', (_req, reply) => { reply.type('text/plain; charset=utf-8').send('ok') })
   app.get('/live', async () => ({ status: 'ok', check: 'liveness', message: 'Process is alive' }))
-  app.get('/ready', async () => READY_BODY)
+  // The limit: the plugin's exact bytes, serialised once, sent as a constant string.
+  const READY_TEXT = JSON.stringify(READY_BODY)
+  app.get('/ready', (_req, reply) => { reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(READY_TEXT) })
 } else if (variant === 'fastify-healthcheck') {
   const { default: healthcheck } = await import('fastify-healthcheck')
   await app.register(healthcheck, { healthcheckUrl: '/health' })

@@ -152,17 +152,19 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
   function route (path: string, schema: Record<string, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true }, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, onRequest: noStore, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true }, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, errorHandler, handler })
     }
   }
 
   // The routes send strings they rendered once per report, so Fastify need not compile a
   // serialiser for each status code and content type (that took ~300 ms of every app's boot):
   // the response schemas are for documentation and for clients.
-  // Every answer of a probe route, Fastify's own 400s included, is not to be cached.
-  const noStore = (_req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    reply.header('cache-control', NO_STORE)
-    done()
+  // A probe route's errors (Fastify's own 400 for a bad querystring, an unknown check) answer as
+  // the probe does: a JSON body and no caching. A route error handler costs nothing per request,
+  // where a hook would run on every probe.
+  const errorHandler = (err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply): void => {
+    const body = errorBody(err)
+    reply.code(body.statusCode).header('cache-control', NO_STORE).type(JSON_TYPE).send(JSON.stringify(body))
   }
   // Fastify's own error replies (a 400 from the querystring) come here as Error objects.
   const serializerCompiler = () => (data: unknown) => JSON.stringify(data instanceof Error ? errorBody(data) : data)
@@ -236,8 +238,9 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
 }
 
 function errorBody (err: Error & { statusCode?: number }): { statusCode: number, error: string, message: string } {
-  const statusCode = err.statusCode ?? 500
-  return { statusCode, error: statusCode === 400 ? 'Bad Request' : 'Internal Server Error', message: `fastify-bots-health: ${err.message}` }
+  const statusCode = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+  const message = err.message.startsWith('fastify-bots-health: ') ? err.message : `fastify-bots-health: ${err.message}`
+  return { statusCode, error: statusCode === 400 ? 'Bad Request' : 'Internal Server Error', message }
 }
 
 /** `?verbose` (once, any value) and `?exclude=name` (repeatable); other keys are ignored. */

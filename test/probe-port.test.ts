@@ -107,15 +107,19 @@ t.test('the probe port drains with the app: readiness 503 while close() waits, t
   t.equal(await get(probePort, '/health/ready').then(() => 'answered', () => 'closed'), 'closed', 'closed with the app')
 })
 
-for (const handleSignals of [false, true]) {
-  t.test(`close-with-grace closes the app on SIGTERM (handleSignals ${String(handleSignals)}): readiness 503 for the drain, then exit 0`, async (t) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/close-with-grace-app.mjs', import.meta.url))], { env: { ...process.env, DRAIN_DELAY_MS: '600', HANDLE_SIGNALS: String(handleSignals) }, stdio: ['ignore', 'pipe', 'inherit'] })
+for (const [label, handleSignals, cwg, signal] of [
+  ['close-with-grace closes the app on SIGTERM', false, true, 'SIGTERM'],
+  ['close-with-grace and handleSignals together, SIGTERM', true, true, 'SIGTERM'],
+  ['handleSignals alone, SIGINT', true, false, 'SIGINT']
+] as const) {
+  t.test(`${label}: readiness 503 for the drain, then exit 0`, async (t) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/close-with-grace-app.mjs', import.meta.url))], { env: { ...process.env, DRAIN_DELAY_MS: '600', HANDLE_SIGNALS: String(handleSignals), CLOSE_WITH_GRACE: String(cwg) }, stdio: ['ignore', 'pipe', 'inherit'] })
     t.teardown(() => { child.kill('SIGKILL') })
     const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port)))
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     t.equal((await get(port, '/health/ready')).status, 200)
     const signalled = Date.now()
-    child.kill('SIGTERM')
+    child.kill(signal)
     await new Promise((resolve) => setTimeout(resolve, 150))
     t.equal((await get(port, '/health/ready')).status, 503, 'readiness is 503 while the app drains')
     t.equal((await get(port, '/health/live')).status, 200, 'liveness stays 200')
@@ -156,6 +160,18 @@ t.test('checks of your own: in their probes, under the deadline, the cache and t
     const other = Fastify()
     await t.rejects(async () => { await other.register(healthPlugin, { ...base, checks: checks as never }); await other.ready() }, message)
     await other.close()
+  }
+})
+
+t.test('with service:, the lifecycle options are refused rather than dropped', async (t) => {
+  const owner = Fastify()
+  t.teardown(() => owner.close())
+  await owner.register(healthPlugin, base)
+  await owner.ready()
+  for (const opts of [{ drainDelayMs: 5000 }, { handleSignals: true }]) {
+    const app = Fastify()
+    await t.rejects(async () => { await app.register(healthPlugin, { service: owner.health, ...opts }); await app.ready() }, /does not go with service: the registration that owns the service drains it/, JSON.stringify(opts))
+    await app.close()
   }
 })
 
