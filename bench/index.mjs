@@ -111,14 +111,15 @@ async function startServe (env, args) {
 /** `n` GETs sent at once on connections of their own; the time each took to be answered. */
 async function burst (url, n) {
   const { get } = await import('node:http')
-  const started = performance.now()
   const times = []
   let status503 = 0
   let errors = 0
   await Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
+    // each request's own time, from the moment it is sent: the sockets take a while to open
+    const sent = performance.now()
     const req = get(url, { agent: false }, (res) => {
       res.resume()
-      res.on('end', () => { times.push(performance.now() - started); if (res.statusCode === 503) status503++; resolve() })
+      res.on('end', () => { times.push(performance.now() - sent); if (res.statusCode === 503) status503++; resolve() })
     })
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')))
     req.on('error', () => { errors++; resolve() })
@@ -264,22 +265,30 @@ try {
     u.port = String(hung.port)
     const hungServer = await startServer('plugin', { BENCH_DB_URL: u.toString(), BENCH_CONFIG_DIR: configDir })
     servers.push(hungServer)
+    const timedServer = await startServer('plugin', { BENCH_DB_URL: u.toString(), BENCH_CONFIG_DIR: configDir, BENCH_TIMING: '1' })
+    servers.push(timedServer)
     const r = await load(at(hungServer, '/health/ready'), Math.max(DURATION, smoke ? 1 : 3))
     const { accepted, maxOpen, rawPeak } = hung.stats()
     results.hung = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, status503: r.non2xx, errors: r.errors + r.timeouts, attempts: accepted, maxInFlight: maxOpen, rawPeak }
     log('\n## 4. ready, database hung (accepts TCP, never answers)\n\n' + table(['req/s', 'p50 ms', 'p99 ms', 'max ms', 'deadline ms', '503s', 'client errors', 'connection attempts', 'max in flight (raw peak)'],
       [[fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), fmt(r.latency.max, 1), DEADLINE, r.non2xx, r.errors + r.timeouts, accepted, `${maxOpen} (${rawPeak})`]]) +
-      '\n\nThe pool\'s connectTimeout is 1 s: each attempt settles then, and the next one starts; the attempts follow one another.')
+      '\n\nThe pool\'s connectTimeout is 1 s: each attempt settles then, and the next one starts; the attempts follow one another. ' +
+      'Most answers are immediate (the failure cached, or "previous attempt still pending"); those that come while an attempt runs wait for its deadline. ' +
+      'So p99 is low or near the deadline depending on how many fast answers the load makes; the max is what a probe can wait.')
     targets.push([`hung DB: p99 ≤ deadline + 50 ms = ${DEADLINE + 50}`, fmt(r.latency.p99, 1), verdict(r.latency.p99 <= DEADLINE + 50)])
+    targets.push([`hung DB: max ≤ deadline + 50 ms = ${DEADLINE + 50}`, fmt(r.latency.max, 1), verdict(r.latency.max <= DEADLINE + 50)])
     // A burst: every request at once, as after a network partition heals. They all wait on the
     // one attempt; when its deadline fires, the answers go out one after another, and the last
     // one's lateness is what the replies themselves cost.
     const n = smoke ? 500 : 5000
-    const b = await burst(at(hungServer, '/health/ready'), n)
-    results.hungBurst = b
-    log(`\n### ${n} probes at once, database hung\n\n` + table(['requests', '503s', 'errors', 'first answer ms', 'median ms', 'slowest ms', 'slowest − first ms'],
-      [[n, b.status503, b.errors, fmt(b.first, 1), fmt(b.median, 1), fmt(b.slowest, 1), fmt(b.slowest - b.first, 1)]]) +
-      '\n\nClient and server share the machine: the spread is the time to write every reply, not a wait on the database.')
+    const b = await burst(at(timedServer, '/health/ready'), n)
+    const inside = await (await fetch(at(timedServer, '/__timing'))).json()
+    results.hungBurst = { ...b, server: inside }
+    log(`\n### ${n} probes at once, database hung\n\n` + table(['requests', '503s', 'errors', 'in the server: median ms', 'in the server: slowest ms', 'at the client: slowest ms', 'deadline ms'],
+      [[n, b.status503, b.errors, fmt(inside.median, 1), fmt(inside.max, 1), fmt(b.slowest, 1), DEADLINE]]) +
+      '\n\n"In the server" is Fastify\'s elapsed time, from a request\'s arrival to its reply (a second server, with that one hook). At the client, each request is timed from its own send: opening that many sockets from one process on two cores takes most of it. ' +
+      'Past the deadline, a slow answer waits for the replies written before it, not on the database.')
+    targets.push([`hung DB, ${n} at once: slowest in the server ≤ deadline + 200 ms`, fmt(inside.max, 1), verdict(inside.max <= DEADLINE + 200)])
     targets.push([`hung DB, ${n} at once: all answered 503`, `${b.status503}/${n}`, verdict(b.status503 === n)])
     targets.push(['hung DB: ≤ 1 attempt in flight', String(maxOpen), verdict(maxOpen <= 1)])
   } finally {

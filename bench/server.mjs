@@ -51,6 +51,14 @@ if (variant === 'plugin') {
   process.exit(2)
 }
 
+// BENCH_TIMING=1: keep each answer's time inside the server (from the request's arrival to the
+// reply sent), for the burst case; /__timing hands them over. Off for every measured run.
+if (process.env.BENCH_TIMING === '1') {
+  const times = []
+  app.addHook('onResponse', async (req, reply) => { if (req.url !== '/__timing') times.push(reply.elapsedTime) })
+  app.get('/__timing', async () => { const t = times.splice(0); return { n: t.length, max: Math.max(...t), median: t.sort((a, b) => a - b)[Math.floor(t.length / 2)] } })
+}
+
 await app.listen({ port: 0, host: '127.0.0.1' })
 console.log(JSON.stringify({ port: app.server.address().port }))
 process.on('SIGTERM', () => { app.close().then(() => process.exit(0)) })
