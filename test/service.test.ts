@@ -59,7 +59,7 @@ t.test('a check that never settles is false with a timeout error, on time', asyn
   const started = Date.now()
   const report = await health.ready()
   const elapsed = Date.now() - started
-  t.ok(elapsed >= 95 && elapsed < 250, `answered after ${elapsed} ms, deadline 100 ms`)
+  t.ok(elapsed >= 95 && elapsed < 900, `answered after ${elapsed} ms, deadline 100 ms`)
   t.same(report.checks, { database: false, usersys: true })
   t.same(report.errors, ['Database check failed: timed out after 100 ms'])
   t.equal(schemaErrors('BotsHealthReadyReport', report), '')
