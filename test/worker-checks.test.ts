@@ -2,7 +2,7 @@
 // SimpleXMLRPCServer, real processes in /proc (a zombie included), a real HTTP server, a read-only
 // bind mount and a full tmpfs.
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -17,6 +17,7 @@ import { tcpCheck } from '../lib/checks/tcp.js'
 import { writableCheck } from '../lib/checks/writable.js'
 import { createBotsHealth } from '../lib/health.js'
 import { makeBotsEnv } from './helpers/bots-env.js'
+import { runCli } from './helpers/cli.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { PYTHON, pythonXmlRpcServer } from './helpers/xmlrpc.js'
 
@@ -110,14 +111,14 @@ t.test('tcpCheck: open and refused', async (t) => {
   t.match(await outcome(tcpCheck('tcp', '127.0.0.1', closed)), { ok: false, error: /connection refused/ })
 })
 
-/** Runs `fn` with `dir` mounted as asked, or skips when this machine does not allow mounts. */
-function mounted (t: Test, args: string[], dir: string): boolean {
+/** Mounts `dir` as asked (`mount ARGS dir`), unmounted at teardown; false when this machine does not allow it. */
+function mounted (t: Test, args: string[], dir: string, o: { remount?: boolean } = {}): boolean {
   try {
     execFileSync('mount', [...args, dir], { stdio: 'ignore' })
   } catch {
     return false
   }
-  t.teardown(() => { try { execFileSync('umount', ['-l', dir], { stdio: 'ignore' }) } catch {} })
+  if (o.remount !== true) t.teardown(() => { try { execFileSync('umount', ['-l', dir], { stdio: 'ignore' }) } catch {} })
   return true
 }
 
@@ -128,11 +129,32 @@ t.test('writable: a writable directory passes and keeps nothing; a read-only mou
   t.equal((await outcome(writableCheck('writable', data))).ok, true)
   t.same(readdirSync(data), [], 'the probe file is removed')
   t.match(await outcome(writableCheck('writable', join(dir, 'missing'))), { ok: false, error: `writable ${join(dir, 'missing')} does not exist` })
-  if (!mounted(t, ['--bind'], data) || !mounted(t, ['-o', 'remount,ro,bind'], data)) {
-    t.comment('skipped: this machine does not allow a read-only bind mount')
+  if (!mounted(t, ['--bind', data], data) || !mounted(t, ['-o', 'remount,ro,bind'], data, { remount: true })) {
+    t.comment('skipped: this machine does not allow a read-only bind mount (the permission case below still runs)')
     return
   }
   t.match(await outcome(writableCheck('writable', data)), { ok: false, error: `writable ${data} is on a read-only file system` })
+})
+
+t.test('writable: a directory the probing user may not write fails, from the CLI as an unprivileged user', async (t) => {
+  const e = makeBotsEnv()
+  t.teardown(e.remove)
+  chmodSync(e.root, 0o755)
+  const data = join(e.botssys, 'data')
+  chmodSync(data, 0o555)
+  t.teardown(() => chmodSync(data, 0o755))
+  // root writes anywhere, so the probe runs as nobody when the tests run as root
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+  const canRun = await runCli(['--version'], asNobody)
+  if (canRun.code !== 0) {
+    t.comment(`skipped: the unprivileged user cannot run the CLI from this checkout (${canRun.stderr.split('\n')[0] ?? ''})`)
+    return
+  }
+  const r = await runCli(['--check', 'ready', '--writable', '--json', '--config-dir', e.configDir], asNobody)
+  t.equal(r.code, 1)
+  const errors = (JSON.parse(r.stdout) as { errors: string[] }).errors
+  t.ok(errors.includes(`writable ${data} is not writable (permission denied)`), errors.join('\n'))
+  t.same(readdirSync(data), [], 'nothing left behind')
 })
 
 t.test('disk: enough free space passes; a full tmpfs of fixed size fails', async (t) => {
