@@ -260,14 +260,17 @@ const OFFERS: readonly [Format, string, string][] = [['json', 'application', 'js
  * wildcards); plain JSON when it names none of ours, on a tie, or when there is no header.
  */
 export function negotiate (accept: string | undefined): Format {
-  if (accept === undefined || accept === '') return 'json'
+  if (accept === undefined || accept === '' || accept === '*/*') return 'json'
+  // The kubelet and most clients name neither of the other two: answer them without parsing.
+  const lower = accept.toLowerCase()
+  if (!lower.includes('health+json') && !lower.includes('text/')) return 'json'
   let best: Format = 'json'
   let bestQ = -1
   let bestSpecific = -1
   for (const [format, type, subtype] of OFFERS) {
     let q = -1
     let specific = -1
-    for (const part of accept.toLowerCase().split(',')) {
+    for (const part of lower.split(',')) {
       const [range = '', ...params] = part.split(';').map((p) => p.trim())
       const [t = '', st = ''] = range.split('/')
       const level = t === type && st === subtype ? 2 : t === type && st === '*' ? 1 : t === '*' && st === '*' ? 0 : -1

@@ -13,8 +13,6 @@ export interface Served {
   url: string
   /** Settles with the exit code once the server has closed (after a signal's drain). */
   closed: Promise<number>
-  /** Begin the drain, as SIGTERM does. */
-  stop (): void
 }
 
 export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: string[]): Promise<Served> {
@@ -56,7 +54,7 @@ export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo
   }
   io.onSignal?.((signal) => stop(signal))
   app.log.info({ url, checks: app.health.checks }, 'probe server listening')
-  return { url, closed, stop: () => stop() }
+  return { url, closed }
 }
 
 /** Runs until SIGTERM or SIGINT, then drains and exits 0. */

@@ -89,7 +89,8 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
     }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      const result = await query1(client, sql, signal)
+      // pg rejects a query of a destroyed client only once its socket closes; settle at the abort.
+      const result = await settleOnAbort(client.query(sql), signal)
       return result.rows
     } catch (err) {
       if (!destroyed) {
@@ -105,11 +106,6 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
         client.release()
       }
     }
-  }
-
-  // pg rejects a query of a destroyed client only once its socket closes; settle at the abort.
-  function query1 (client: PgClient, sql: string, signal: AbortSignal): Promise<{ rows: Record<string, unknown>[] }> {
-    return settleOnAbort(client.query(sql), signal)
   }
 
   const adapter: DatabaseAdapter = {

@@ -67,11 +67,6 @@ async function loadDriver (): Promise<Opener> {
   return await driver
 }
 
-/** Which SQLite driver this Node uses: `node:sqlite` or `better-sqlite3`. */
-export function sqliteDriverName (): 'node:sqlite' | 'better-sqlite3' {
-  return builtinOpener() !== undefined ? 'node:sqlite' : 'better-sqlite3'
-}
-
 /** SQLITE_BUSY, as either driver reports it: another process holds a lock. */
 function isBusy (err: unknown): boolean {
   const e = err as { code?: unknown, errcode?: unknown, message?: unknown }

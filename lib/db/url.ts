@@ -39,7 +39,7 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
   try {
     u = new URL(url)
   } catch {
-    throw Object.assign(new Error(`database URL is not a valid URL (percent-encode a password that holds / @ # ? % or a space): ${redact(safeUrl(url), secrets)}`), { secrets })
+    throw new Error(`database URL is not a valid URL (percent-encode a password that holds / @ # ? % or a space): ${redact(safeUrl(url), secrets)}`)
   }
   let password = u.password
   try { password = decodeURIComponent(u.password) } catch {}
