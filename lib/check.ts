@@ -12,6 +12,11 @@ export interface Check {
   readonly name: string
   /** Used in generic messages, e.g. `Database check failed: timed out after 500 ms`. */
   readonly label?: string
+  /**
+   * What it checks, in the health+json draft's terms: `datastore`, `system`, `component` (the
+   * default) or a name of your own.
+   */
+  readonly componentType?: string
   run (signal: AbortSignal): Promise<void>
 }
 

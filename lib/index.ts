@@ -1,24 +1,19 @@
+// The public API. Every name here is in the README's API section (test/exports.test.ts compares
+// the two); the bots.ini reader is the subpath `fastify-bots-health/bots-ini`.
+
+// The plugin
 export { healthPlugin, healthPlugin as default } from './plugin.js'
 export type { HealthPluginOptions } from './plugin.js'
-export { createHealthService, LIVE_REPORT, DRAIN_ERROR, UnknownCheckError } from './service.js'
-export type { HealthService, HealthServiceOptions, HealthLogger, ProbeOptions } from './service.js'
-export { toHealthJson, toVerbose, HEALTH_JSON } from './formats.js'
-export { createBotsHealth, HealthOptionsError, resolveDatabase } from './health.js'
-export type { BotsHealthOptions, DatabaseOption } from './health.js'
-export { CheckFailure } from './check.js'
-export { diskCheck } from './checks/disk.js'
-export { httpCheck } from './checks/http.js'
-export { jobqueueCheck } from './checks/jobqueue.js'
-export { processCheck } from './checks/process.js'
-export { tcpCheck } from './checks/tcp.js'
-export { writableCheck } from './checks/writable.js'
-export type { Check } from './check.js'
-export type { DatabaseAdapter, TableList } from './db/adapter.js'
-export { mysqlAdapter } from './db/mysql.js'
-export { sqliteAdapter } from './db/sqlite.js'
-export { postgresAdapter } from './db/postgres.js'
-export { BOTS_REQUIRED_TABLES, loadBotsEnvironment, parseBotsIni, BotsIniError } from './bots-config.js'
-export type { BotsEnvironment, IniSections } from './bots-config.js'
+
+// The service for a Bots deployment, and its errors
+export { createBotsHealth } from './bots.js'
+export type { BotsHealthOptions, BotsLayout, UserCheck } from './bots.js'
+export type { HealthService, HealthLogger, ProbeOptions } from './service.js'
+export { UnknownCheckError } from './service.js'
+export { HealthOptionsError } from './options-error.js'
+
+// Reports, their schemas and their other formats
+export type { CheckDetail, HealthJson, LiveReport, ReadyReport, StartupReport } from './schemas.js'
 export {
   schemas,
   CheckDetailSchema,
@@ -30,4 +25,23 @@ export {
   VerboseTextSchema,
   ProbeErrorSchema
 } from './schemas.js'
-export type { CheckDetail, HealthJson, LiveReport, ReadyReport, StartupReport } from './schemas.js'
+export { toHealthJson } from './writers/health-json.js'
+export { toVerbose } from './writers/verbose.js'
+
+// The composition layer: a service of your own checks, the database adapters, the generic checks
+export { createHealthService } from './service.js'
+export type { HealthServiceOptions } from './service.js'
+export type { Clock, Timers } from './engine/runner.js'
+export { CheckFailure } from './check.js'
+export type { Check } from './check.js'
+export type { DatabaseAdapter, TableList } from './db/adapter.js'
+export type { DatabaseOption } from './db/resolve.js'
+export { mysqlAdapter } from './db/mysql.js'
+export { postgresAdapter } from './db/postgres.js'
+export { sqliteAdapter } from './db/sqlite.js'
+export { diskCheck } from './checks/disk.js'
+export { httpCheck } from './checks/http.js'
+export { jobqueueCheck } from './checks/jobqueue.js'
+export { processCheck } from './checks/process.js'
+export { tcpCheck } from './checks/tcp.js'
+export { writableCheck } from './checks/writable.js'

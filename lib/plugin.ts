@@ -1,40 +1,24 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema, LogLevel } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
-import { assertMilliseconds, type BotsHealthOptions, createBotsHealth, type DatabaseOption, HealthOptionsError, validateOptions } from './health.js'
+import { botsHealthOf } from './bots.js'
+import type { DatabaseOption } from './db/resolve.js'
+import type { Report } from './engine/report.js'
+import { HealthOptionsError } from './options-error.js'
+import { type BotsHealthOptions, type PluginOnlyOptions, resolveBotsOptions, resolvePluginOptions } from './options.js'
 import { schemas } from './schemas.js'
-import { HEALTH_JSON, toHealthJson, toVerbose } from './formats.js'
-import type { LiveReport, ReadyReport, StartupReport } from './schemas.js'
-import { type HealthService, type ProbeOptions, UnknownCheckError } from './service.js'
+import type { HealthService, ProbeOptions } from './service.js'
+import { formatOf, WRITERS } from './writers/index.js'
+import { statusCode } from './writers/status.js'
 
-export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' | 'logger'> {
+export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' | 'logger'>, PluginOnlyOptions {
   /**
    * The database. Default: the `fastify.mysql` decorator of @fastify/mysql when it is registered
    * (`'mysql'` says so explicitly). Else a mysql2 pool, `{ sqlite: path }`, a URL or an adapter.
    */
   database?: BotsHealthOptions['database'] | 'mysql'
-  /** Where the routes go. Default `/health`. */
-  prefix?: string
   /** Route the probes to a service you already have (say, a second mount under `/bots/health`): nothing is decorated. */
   service?: HealthService
-  /** On close, keep serving for this long with readiness at 503 so Kubernetes takes the pod out first. Default 0. */
-  drainDelayMs?: number
-  /** On SIGTERM: start draining, wait `drainDelayMs`, then close the app. Default false. */
-  handleSignals?: boolean
-  /** Log readiness/startup transitions on `fastify.log`. Default true. */
-  log?: boolean
-  /**
-   * Fastify's log level for the probe routes, so that a probe every few seconds does not write
-   * two request lines each time. Default `'warn'`; `'info'` logs them like any route.
-   */
-  routeLogLevel?: LogLevel
-  /**
-   * Also serve the probes on a port of their own (Spring Boot's management port): a bare Fastify
-   * instance sharing this service, which the app's hooks, auth, rate limits and body parsers never
-   * touch, and which answers while the main port is saturated. It listens once the app is ready
-   * and closes with it. The routes stay on the main port too, with `config.healthProbe: true`.
-   */
-  listen?: { port: number, host?: string }
 }
 
 declare module 'fastify' {
@@ -48,71 +32,37 @@ declare module 'fastify' {
 }
 
 const NO_STORE = 'no-store'
-const JSON_TYPE = 'application/json; charset=utf-8'
-const HEALTH_JSON_TYPE = `${HEALTH_JSON}; charset=utf-8`
-const TEXT_TYPE = 'text/plain; charset=utf-8'
-type Report = LiveReport | ReadyReport | StartupReport
+const JSON_TYPE = WRITERS.json.contentType
 
-function validatePrefix (prefix: unknown): string {
-  if (prefix === undefined) return '/health'
-  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.startsWith('/'))) {
-    throw new HealthOptionsError('prefix', `must be a path starting with "/", got ${JSON.stringify(prefix)}`)
-  }
-  return prefix.replace(/\/+$/, '')
-}
-
-function pickDatabase (fastify: FastifyInstance, database: HealthPluginOptions['database']): BotsHealthOptions['database'] {
+function pickDatabase (fastify: FastifyInstance, database: HealthPluginOptions['database']): BotsHealthOptions['database'] | undefined {
   const decorated = (fastify as unknown as { mysql?: unknown }).mysql
   if (database === 'mysql') {
     if (decorated === undefined) throw new HealthOptionsError('database', '"mysql" needs @fastify/mysql registered before this plugin')
     return decorated as DatabaseOption
   }
   if (database !== undefined) return database
-  if (decorated !== undefined && decorated !== null) return decorated as DatabaseOption
-  throw new HealthOptionsError('database', 'is required: register @fastify/mysql before this plugin, or pass database: a mysql2 pool, { sqlite: "/path/to/botsdb" }, a URL or an adapter')
+  return decorated !== undefined && decorated !== null ? decorated as DatabaseOption : undefined
 }
 
-const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-
-function validatePluginOptions (opts: HealthPluginOptions): void {
-  assertMilliseconds('drainDelayMs', opts.drainDelayMs)
-  for (const name of ['handleSignals', 'log'] as const) {
-    if (opts[name] !== undefined && typeof opts[name] !== 'boolean') throw new HealthOptionsError(name, `must be true or false, got ${JSON.stringify(opts[name])}`)
-  }
-  if (opts.routeLogLevel !== undefined && !LOG_LEVELS.has(opts.routeLogLevel)) {
-    throw new HealthOptionsError('routeLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')}, got ${JSON.stringify(opts.routeLogLevel)}`)
-  }
-  if (opts.listen !== undefined) {
-    const l = opts.listen as { port?: unknown, host?: unknown } | null
-    if (typeof l !== 'object' || l === null || !Number.isInteger(l.port) || (l.port as number) < 0 || (l.port as number) > 65535 || (l.host !== undefined && (typeof l.host !== 'string' || l.host === ''))) {
-      throw new HealthOptionsError('listen', `must be { port: 0-65535, host?: "0.0.0.0" }, got ${JSON.stringify(opts.listen)}`)
-    }
-  }
-  if (opts.service !== undefined) {
-    for (const name of ['drainDelayMs', 'handleSignals'] as const) {
-      if (opts[name] !== undefined) throw new HealthOptionsError(name, 'does not go with service: the registration that owns the service drains it; set it there')
-    }
-    const s = opts.service as Partial<HealthService> | null
-    if (typeof s !== 'object' || s === null || typeof s.ready !== 'function' || typeof s.startup !== 'function' || typeof s.live !== 'function' || typeof s.checks !== 'object') {
-      throw new HealthOptionsError('service', 'must be a health service (app.health, or createHealthService()), with live(), ready(), startup() and checks')
-    }
+function assertService (s: Partial<HealthService> | null): void {
+  if (typeof s !== 'object' || s === null || typeof s.ready !== 'function' || typeof s.startup !== 'function' || typeof s.live !== 'function' || typeof s.checks !== 'object') {
+    throw new HealthOptionsError('service', 'must be a health service (app.health, or createHealthService()), with live(), ready(), startup() and checks')
   }
 }
 
 const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) => {
-  const prefix = validatePrefix(opts.prefix)
-  validateOptions(opts)
-  validatePluginOptions(opts)
-
+  const po = resolvePluginOptions(opts, opts.service !== undefined)
+  if (opts.service !== undefined) assertService(opts.service)
   const owned = opts.service === undefined
-  const service = opts.service ?? await createBotsHealth({
+  const service = opts.service ?? await botsHealthOf(resolveBotsOptions({
     ...opts,
     database: pickDatabase(fastify, opts.database),
-    ...(opts.log === false ? {} : { logger: fastify.log })
-  })
+    ...(po.log ? { logger: fastify.log } : {})
+  }, 'is required: register @fastify/mysql before this plugin, or pass database: a mysql2 pool, { sqlite: "/path/to/botsdb" }, a URL or an adapter'))
+  const prefix = po.prefix
   if (owned) {
     fastify.decorate('health', service)
-    const delay = opts.drainDelayMs ?? 0
+    const delay = po.drainDelayMs
     // Whoever starts the drain (a signal, close-with-grace, fastify-cli, a test calling close()),
     // close() waits until the drain delay has passed since it began.
     let drainEnds: number | undefined
@@ -126,18 +76,18 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, left))
     })
     fastify.addHook('onClose', async () => { await service.close() })
-    if (opts.handleSignals === true) handleSignals(fastify, drain, delay)
+    if (po.handleSignals) handleSignals(fastify, drain, delay)
   }
 
-  if (opts.listen !== undefined) {
-    const { port, host } = opts.listen
+  if (po.listen !== undefined) {
+    const { port, host } = po.listen
     const probeApp = Fastify({
       loggerInstance: fastify.log.child({ probePort: port }),
       return503OnClosing: false,
       bodyLimit: 1024
     })
-    await probeApp.register(plugin, { service, prefix, routeLogLevel: opts.routeLogLevel ?? 'warn' })
-    fastify.addHook('onReady', async () => { await probeApp.listen({ port, host: host ?? '0.0.0.0' }) })
+    await probeApp.register(plugin, { service, prefix, routeLogLevel: po.routeLogLevel })
+    fastify.addHook('onReady', async () => { await probeApp.listen({ port, host }) })
     fastify.addHook('onClose', async () => { await probeApp.close() })
   }
 
@@ -145,7 +95,7 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
     if (fastify.getSchema(schema.$id) === undefined) fastify.addSchema(schema)
   }
 
-  const logLevel = opts.routeLogLevel ?? 'warn'
+  const logLevel = po.routeLogLevel
   const routerOptions = fastify.initialConfig as { routerOptions?: { ignoreTrailingSlash?: boolean }, ignoreTrailingSlash?: boolean }
   const trailingSlashIgnored = routerOptions.routerOptions?.ignoreTrailingSlash === true || routerOptions.ignoreTrailingSlash === true
 
@@ -215,18 +165,9 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
       response: responses(reportId, name === 'live' ? [200] : [200, 503])
     }, async (req, reply) => {
       const query = req.query as { verbose?: string, exclude?: string[] }
-      let report: Report
-      try {
-        report = await run(only !== undefined ? { only } : { exclude: query.exclude ?? [] })
-      } catch (err) {
-        if (!(err instanceof UnknownCheckError)) throw err
-        return reply.code(400).header('cache-control', NO_STORE).send({ statusCode: 400, error: 'Bad Request', message: `fastify-bots-health: ${err.message}` })
-      }
-      const code = report.status === 'ok' || report.status === 'ready' || report.status === 'started' ? 200 : 503
-      const format = query.verbose !== undefined ? 'text' : negotiate(req.headers.accept)
-      if (format === 'text') return send(reply, report, code, TEXT_TYPE, (r) => toVerbose(r, only !== undefined ? `${name}/${only}` : name))
-      if (format === 'health+json') return send(reply, report, code, HEALTH_JSON_TYPE, (r) => JSON.stringify(toHealthJson(r)))
-      return send(reply, report, code, JSON_TYPE, (r) => JSON.stringify(r))
+      const report: Report = await run(only !== undefined ? { only } : { exclude: query.exclude ?? [] })
+      const writer = WRITERS[formatOf(query.verbose, req.headers.accept)]
+      return send(reply, report, statusCode(report), writer.contentType, (r) => writer.render(r, { route: only !== undefined ? `${name}/${only}` : name, componentTypes: service.componentTypes ?? {} }))
     })
   }
 
@@ -250,44 +191,6 @@ function validateProbeQuery (data: unknown): { value: unknown } | { error: Error
   if (q.exclude !== undefined && !Array.isArray(q.exclude)) q.exclude = [q.exclude]
   if (Array.isArray(q.exclude) && q.exclude.length > 100) return { error: new Error(`querystring/exclude names ${q.exclude.length} checks; a probe has a handful`) }
   return { value: q }
-}
-
-type Format = 'json' | 'health+json' | 'text'
-const OFFERS: readonly [Format, string, string][] = [['json', 'application', 'json'], ['health+json', 'application', 'health+json'], ['text', 'text', 'plain']]
-
-/**
- * The format the Accept header prefers (RFC 9110: media types case-insensitive, q-values,
- * wildcards); plain JSON when it names none of ours, on a tie, or when there is no header.
- */
-export function negotiate (accept: string | undefined): Format {
-  if (accept === undefined || accept === '' || accept === '*/*') return 'json'
-  // The kubelet and most clients name neither of the other two: answer them without parsing.
-  const lower = accept.toLowerCase()
-  if (!lower.includes('health+json') && !lower.includes('text/')) return 'json'
-  let best: Format = 'json'
-  let bestQ = -1
-  let bestSpecific = -1
-  for (const [format, type, subtype] of OFFERS) {
-    let q = -1
-    let specific = -1
-    for (const part of lower.split(',')) {
-      const [range = '', ...params] = part.split(';').map((p) => p.trim())
-      const [t = '', st = ''] = range.split('/')
-      const level = t === type && st === subtype ? 2 : t === type && st === '*' ? 1 : t === '*' && st === '*' ? 0 : -1
-      if (level < 0 || level < specific) continue
-      const qp = params.find((p) => p.startsWith('q='))
-      const value = qp === undefined ? 1 : Number(qp.slice(2))
-      specific = level
-      q = Number.isFinite(value) ? value : 0
-    }
-    // A wildcard alone does not make a later offer win over plain JSON.
-    if (q > bestQ || (q === bestQ && specific > bestSpecific && specific === 2)) {
-      best = format
-      bestQ = q
-      bestSpecific = specific
-    }
-  }
-  return bestQ > 0 ? best : 'json'
 }
 
 /** How long after the drain close() may take before the process is made to exit. */

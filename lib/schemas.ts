@@ -41,6 +41,7 @@ export const ReadyReportSchema = Type.Object({
   checks: ChecksSchema,
   errors: Type.Optional(ErrorsSchema),
   mode: Type.Optional(Type.Literal('database_only', { description: 'Present when readiness is limited to the database (HEALTH_CHECK_DB_ONLY)' })),
+  draining: Type.Optional(Type.Literal(true, { description: 'Present while the service drains before shutting down: 503 whatever the checks say' })),
   details: Type.Optional(DetailsSchema)
 }, {
   $id: 'BotsHealthReadyReport',
@@ -122,6 +123,8 @@ export type ReadyReport = {
   checks: Record<string, boolean>
   errors?: string[]
   mode?: 'database_only'
+  /** Present while the service drains. */
+  draining?: true
   details?: Record<string, CheckDetail>
 }
 export type StartupReport = {

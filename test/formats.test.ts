@@ -132,7 +132,7 @@ t.test('the OpenAPI document validates and matches real responses of every route
 })
 
 t.test('Accept is negotiated as RFC 9110 says: case-insensitive, q-values, wildcards; text/plain gets the verbose text', async (t) => {
-  const { negotiate } = await import('../lib/plugin.js')
+  const { negotiate } = await import('../lib/writers/index.js')
   const cases: [string | undefined, string][] = [
     [undefined, 'json'],
     ['APPLICATION/HEALTH+JSON', 'health+json'],

@@ -191,12 +191,12 @@ t.test('draining answers readiness 503 "shutting down" at once, liveness stays o
   t.equal(schemaErrors('BotsHealthReadyReport', report), '')
 })
 
-t.test('databaseOnly keeps the database check only and says so', async (t) => {
+t.test('readyMode is stamped on readiness, and only there', async (t) => {
   const db = controlled('database')
-  const dir = controlled('botssys', 'fail')
-  const report = await service({ ready: [db.check, dir.check], databaseOnly: true }).ready()
+  const health = service({ ready: [db.check], startup: [db.check], readyMode: 'database_only' })
+  const report = await health.ready()
   t.same(report, { status: 'ready', check: 'readiness', checks: { database: true }, mode: 'database_only', details: report.details })
-  t.equal(dir.runs, 0)
+  t.notOk('mode' in await health.startup())
 })
 
 t.test('one warn when a probe turns unhealthy, one info when it recovers, nothing when it repeats', async (t) => {
@@ -258,5 +258,7 @@ t.test('close closes what the service owns once, and readiness then answers shut
 t.test('createHealthService rejects bad options by name', async (t) => {
   t.throws(() => createHealthService({ ready: [], startup: [], timeoutMs: 0 }), { message: 'fastify-bots-health: timeoutMs must be a positive number of milliseconds, got 0' })
   t.throws(() => createHealthService({ ready: [], startup: [], cacheTtlMs: -1 }), { code: 'FST_BOTS_HEALTH_OPTIONS' })
-  t.throws(() => createHealthService({ ready: undefined as never, startup: [] }), /ready and startup must be arrays of checks/)
+  t.throws(() => createHealthService({ ready: undefined as never, startup: [] }), /ready must be an array of checks/)
+  t.throws(() => createHealthService({ ready: [{ name: 'x' } as never], startup: [] }), /ready\[0\] must be a check: \{ name: string, run\(signal\): Promise<void> \}/)
+  t.throws(() => createHealthService({ ready: [], startup: [], readyMode: 'fast' as never }), /readyMode must be "database_only" or absent/)
 })

@@ -7,6 +7,7 @@ import { describeDbError, REASON_MAX } from '../db/describe-error.js'
 export function databaseCheck (db: DatabaseAdapter): Check {
   return {
     name: 'database',
+    componentType: 'datastore',
     label: 'Database',
     async run (signal) {
       try {

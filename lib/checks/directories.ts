@@ -26,6 +26,7 @@ async function assertDirectory (label: string, path: string): Promise<void> {
 export function directoryCheck (name: string, path: string): Check {
   return {
     name,
+    componentType: 'system',
     async run () {
       await assertDirectory(name, path)
     }
@@ -36,6 +37,7 @@ export function directoryCheck (name: string, path: string): Check {
 export function directoryTreeCheck (name: string, path: string, subdirectories: readonly string[]): Check {
   return {
     name,
+    componentType: 'system',
     async run () {
       await assertDirectory(name, path)
       for (const sub of subdirectories) await assertDirectory(`${name}/${sub}`, join(path, sub))

@@ -34,6 +34,7 @@ export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace
   const thresholds = o.minFree === undefined ? DISK_DEFAULT_MIN_FREE : Array.isArray(o.minFree) ? o.minFree : [o.minFree as FreeSpace]
   return {
     name: o.name ?? 'disk',
+    componentType: 'system',
     label: 'Disk',
     async run () {
       let st

@@ -40,6 +40,7 @@ export function processCheck (pattern: string | RegExp, o: { name?: string, proc
   const shown = typeof pattern === 'string' ? JSON.stringify(pattern) : String(pattern)
   return {
     name: o.name ?? 'process',
+    componentType: 'system',
     label: 'Process',
     async run () {
       let found

@@ -7,6 +7,7 @@ import { describeDbError, REASON_MAX } from '../db/describe-error.js'
 export function tablesCheck (db: DatabaseAdapter, required: readonly string[]): Check {
   return {
     name: 'tables',
+    componentType: 'datastore',
     label: 'Tables',
     async run (signal) {
       let list

@@ -21,6 +21,7 @@ const REASONS: Record<string, string> = {
 export function writableCheck (name: string, dir: string): Check {
   return {
     name,
+    componentType: 'system',
     async run () {
       const file = join(dir, `.fastify-bots-health-${process.pid}-${randomBytes(4).toString('hex')}`)
       let created = false

@@ -1,32 +1,31 @@
 import type { Args } from './args.js'
-import { healthOptions, workerOptions } from './options.js'
-import { EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from './text.js'
+import { healthOptions } from './options.js'
+import { isHealthy as healthy } from '../writers/status.js'
+import { EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from '../writers/text.js'
 import type { CliIo } from './main.js'
 
-const healthy = (r: Report): boolean => r.status === 'ok' || r.status === 'ready' || r.status === 'started'
-
 async function liveReport (args: Args, env: NodeJS.ProcessEnv): Promise<Report> {
-  const worker = workerOptions(args)
-  if (worker.process === undefined && worker.jobqueue !== true) {
-    const { LIVE_REPORT } = await import('../service.js')
+  if (args.process === undefined && !args.jobqueue) {
+    const { LIVE_REPORT } = await import('../engine/report.js')
     return LIVE_REPORT
   }
   // Liveness with a watched process: its checks alone, no database opened. bots.ini is read only
   // for the jobqueue's port.
-  const [{ createHealthService }, { workerChecks, resolveLayout }] = await Promise.all([import('../service.js'), import('../health.js')])
-  const layout = worker.jobqueue === true ? resolveLayout({ configDir: args.configDir, env }) : { botssys: '', usersys: '' }
-  const service = createHealthService({ live: workerChecks(layout, { process: worker.process, jobqueue: worker.jobqueue }).live, ready: [], startup: [], ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) })
+  const [{ createHealthService }, { workerChecks, resolveLayout }] = await Promise.all([import('../service.js'), import('../bots.js')])
+  const layout = args.jobqueue ? resolveLayout({ configDir: args.configDir, botssys: undefined, usersys: undefined, env }) : { botssys: '', usersys: '' }
+  const { live } = workerChecks(layout, { process: args.process, jobqueue: args.jobqueue ? {} : undefined })
+  const service = createHealthService({ live, ready: [], startup: [], ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) })
   return await service.live()
 }
 
 /** `--check live|ready|startup`, once, or with `--wait` until it passes. */
-export async function checkCommand (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: string[]): Promise<number> {
+export async function checkCommand (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: readonly string[]): Promise<number> {
   if (args.check === 'live') {
     const report = await liveReport(args, env)
     if (!args.quiet) io.out(args.json ? JSON.stringify(report, null, 2) + '\n' : render(report))
     return healthy(report) ? EXIT_HEALTHY : EXIT_UNHEALTHY
   }
-  const { createBotsHealth } = await import('../health.js')
+  const { createBotsHealth } = await import('../bots.js')
   const health = await createBotsHealth({
     ...healthOptions(args, env, secrets),
     // Every run is fresh: nothing to cache, and no latch to keep.

@@ -1,5 +1,5 @@
 import { HELP, parse, USAGE, type Args } from './args.js'
-import { EXIT_ERROR, EXIT_HEALTHY } from './text.js'
+import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import { redact, urlSecrets } from '../redact.js'
 
 /** Where the CLI writes, and how it hears of signals: the process, or a test. */

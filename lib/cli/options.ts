@@ -1,31 +1,36 @@
 import { resolve } from 'node:path'
-import type { BotsHealthOptions } from '../health.js'
+import type { BotsHealthOptions } from '../bots.js'
+import type { DatabaseOption } from '../db/resolve.js'
 import type { Args } from './args.js'
 
-/** `--database-url` > `DATABASE_URL` > `DB_*` (MySQL) > Bots' SQLite default. */
-export function databaseFrom (args: Pick<Args, 'databaseUrl'>, env: NodeJS.ProcessEnv, sqlitePath: string): { url: string, secrets: string[] } {
-  if (args.databaseUrl !== undefined && args.databaseUrl !== '') return { url: args.databaseUrl, secrets: [] }
-  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') return { url: env.DATABASE_URL, secrets: [] }
+/**
+ * `--database-url` > `DATABASE_URL` > `DB_*` (MySQL connection options, Bots' own variables) >
+ * Bots' SQLite default.
+ */
+export function databaseFrom (args: Pick<Args, 'databaseUrl'>, env: NodeJS.ProcessEnv, sqlitePath: string): DatabaseOption {
+  if (args.databaseUrl !== undefined && args.databaseUrl !== '') return { url: args.databaseUrl }
+  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') return { url: env.DATABASE_URL }
   if (env.DB_HOST !== undefined && env.DB_HOST !== '') {
-    const user = encodeURIComponent(env.DB_USER ?? '')
-    const password = env.DB_PASSWORD ?? ''
-    const auth = user !== '' || password !== '' ? `${user}${password !== '' ? ':' + encodeURIComponent(password) : ''}@` : ''
-    const host = env.DB_HOST.includes(':') && !env.DB_HOST.startsWith('[') ? `[${env.DB_HOST}]` : env.DB_HOST
-    const port = env.DB_PORT !== undefined && env.DB_PORT !== '' ? env.DB_PORT : '3306'
-    return { url: `mysql://${auth}${host}:${port}/${encodeURIComponent(env.DB_NAME ?? '')}`, secrets: password !== '' ? [password] : [] }
+    const port = env.DB_PORT !== undefined && env.DB_PORT !== '' ? Number(env.DB_PORT) : 3306
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`DB_PORT must be a port number (1-65535), got ${JSON.stringify(env.DB_PORT)}`)
+    return {
+      mysql: {
+        host: env.DB_HOST.replace(/^\[|\]$/g, ''),
+        port,
+        ...(env.DB_USER !== undefined && env.DB_USER !== '' ? { user: env.DB_USER } : {}),
+        ...(env.DB_PASSWORD !== undefined && env.DB_PASSWORD !== '' ? { password: env.DB_PASSWORD } : {}),
+        ...(env.DB_NAME !== undefined && env.DB_NAME !== '' ? { database: env.DB_NAME } : {})
+      }
+    }
   }
-  return { url: `sqlite:${sqlitePath}`, secrets: [] }
+  return { sqlite: sqlitePath }
 }
 
 /** The service options every front end of the CLI shares: check, --wait and serve. */
-export function healthOptions (args: Args, env: NodeJS.ProcessEnv, secrets: string[]): BotsHealthOptions {
+export function healthOptions (args: Args, env: NodeJS.ProcessEnv, secrets: readonly string[]): BotsHealthOptions {
   return {
     // bots.ini is read once, by createBotsHealth; the SQLite default comes from what it found
-    database: (layout) => {
-      const db = databaseFrom(args, env, layout.environment?.sqlitePath ?? resolve(layout.botssys, 'sqlitedb', 'botsdb'))
-      secrets.push(...db.secrets)
-      return { url: db.url }
-    },
+    database: (layout) => databaseFrom(args, env, layout.environment?.sqlitePath ?? resolve(layout.botssys, 'sqlitedb', 'botsdb')),
     configDir: args.configDir,
     env,
     secrets,

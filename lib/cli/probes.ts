@@ -2,7 +2,7 @@ import { stringify } from 'yaml'
 import { probeSpecs } from '../k8s/probes.js'
 import type { Args } from './args.js'
 import type { CliIo } from './main.js'
-import { EXIT_HEALTHY } from './text.js'
+import { EXIT_HEALTHY } from '../writers/text.js'
 
 /** `probes`: the three Kubernetes probes, with timeoutSeconds derived from the deadline. */
 export function probesCommand (args: Args, io: CliIo): number {

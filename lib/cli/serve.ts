@@ -5,7 +5,7 @@ import { healthPlugin } from '../plugin.js'
 import type { Args } from './args.js'
 import type { CliIo } from './main.js'
 import { healthOptions } from './options.js'
-import { EXIT_ERROR, EXIT_HEALTHY } from './text.js'
+import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import { redact } from '../redact.js'
 
 export interface Served {
@@ -15,7 +15,7 @@ export interface Served {
   closed: Promise<number>
 }
 
-export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: string[]): Promise<Served> {
+export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: readonly string[]): Promise<Served> {
   const app = Fastify({
     logger: { level: env.LOG_LEVEL ?? 'info', base: { name: 'bots-healthcheck' }, stream: { write: (line: string) => io.out(line) } },
     // A probe server has no body to parse and nothing to keep alive for long.
@@ -58,7 +58,7 @@ export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo
 }
 
 /** Runs until SIGTERM or SIGINT, then drains and exits 0. */
-export async function serveCommand (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: string[]): Promise<number> {
+export async function serveCommand (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: readonly string[]): Promise<number> {
   let served: Served
   try {
     served = await startServer(args, env, io, secrets)

@@ -1,7 +1,7 @@
 import { redact } from '../redact.js'
 import type { Args } from './args.js'
 import type { CliIo } from './main.js'
-import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from './text.js'
+import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from '../writers/text.js'
 
 /** `--url`: one GET with a hard timeout, counted as the kubelet counts it. */
 export async function urlCommand (args: Args, io: CliIo, secrets: readonly string[]): Promise<number> {

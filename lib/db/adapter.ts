@@ -11,6 +11,8 @@ export interface DatabaseAdapter {
   listTables (signal: AbortSignal): Promise<TableList>
   /** Release what the adapter owns; called when the service closes. Absent for borrowed pools. */
   close? (): Promise<void>
+  /** The passwords it connects with: no report, log or output may echo them. */
+  readonly secrets?: readonly string[]
 }
 
 export interface TableList {

@@ -48,7 +48,7 @@ const SCHEMA_SQL = 'SELECT DATABASE() AS db, @@lower_case_table_names AS lctn'
  * released at once; a query still running at the deadline has its connection destroyed, so a
  * hung server cannot drain the pool probe by probe.
  */
-export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean } = {}): DatabaseAdapter {
+export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, secrets?: readonly string[] } = {}): DatabaseAdapter {
   const core = corePoolOf(pool)
   if (core === undefined) throw new TypeError('not a mysql2 pool')
 
@@ -91,6 +91,7 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean } 
 
   const adapter: DatabaseAdapter = {
     kind: 'mysql',
+    secrets: [...new Set([...passwordOf(core), ...(options.secrets ?? [])])],
     async ping (signal) {
       await query(signal, 'SELECT 1')
     },
@@ -113,4 +114,10 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean } 
     })
   }
   return adapter
+}
+
+/** The password a pool was configured with, so that no error can echo it. */
+function passwordOf (core: CorePool): string[] {
+  const password = (core as { config?: { connectionConfig?: { password?: unknown } } }).config?.connectionConfig?.password
+  return typeof password === 'string' && password !== '' ? [password] : []
 }

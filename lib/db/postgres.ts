@@ -1,5 +1,6 @@
 import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'
+import { urlSecrets } from '../redact.js'
 
 // Structural types of what we use of `pg`: a Pool whose clients run queries.
 interface PgClient {
@@ -45,7 +46,7 @@ const TABLES_SQL = 'SELECT table_name AS name FROM information_schema.tables WHE
  * The PostgreSQL adapter on a `pg` Pool. A client that arrives after the deadline goes back to
  * the pool at once; a query still running at the deadline has its client destroyed.
  */
-export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: boolean } = {}): DatabaseAdapter {
+export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: boolean, secrets?: readonly string[] } = {}): DatabaseAdapter {
   if (!isPgPool(pool)) throw new TypeError('not a pg Pool')
   const p = pool as PgPool
 
@@ -110,6 +111,7 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
 
   const adapter: DatabaseAdapter = {
     kind: 'postgres',
+    secrets: [...new Set([...passwordsOf(p.options), ...(options.secrets ?? [])])],
     async ping (signal) {
       await query(signal, 'SELECT 1')
     },
@@ -131,4 +133,11 @@ function settleOnAbort<T> (promise: Promise<T>, signal: AbortSignal): Promise<T>
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
+}
+
+/** The password a pool was configured with, given alone or in its connection string. */
+function passwordsOf (options: PgPool['options']): string[] {
+  const secrets = typeof options?.password === 'string' && options.password !== '' ? [options.password] : []
+  if (typeof options?.connectionString === 'string') secrets.push(...urlSecrets(options.connectionString))
+  return secrets
 }

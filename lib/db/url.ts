@@ -1,12 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DatabaseAdapter } from './adapter.js'
 import { redact, safeUrl, urlSecrets } from '../redact.js'
-
-export interface UrlAdapter {
-  adapter: DatabaseAdapter
-  /** The password in the URL, to be redacted from every output. */
-  secrets: string[]
-}
+import { openMysql, openPostgres } from './open.js'
 
 /** True for `sqlite:PATH` and for a plain file path. */
 export function isSqliteUrl (url: string): boolean {
@@ -26,12 +21,12 @@ export function sqlitePathOf (url: string, cwd = process.cwd()): string {
 
 /**
  * An adapter for a database URL: `mysql://` or `mariadb://` (mysql2), `sqlite:PATH` or a file
- * path. Drivers load only here, so a probe pays only for the one it uses.
+ * path (`postgres://` with pg). A probe loads only the driver it uses.
  */
-export async function adapterFromUrl (url: string, options: { timeoutMs: number, cwd?: string }): Promise<UrlAdapter> {
+export async function adapterFromUrl (url: string, options: { timeoutMs: number, cwd?: string }): Promise<DatabaseAdapter> {
   if (isSqliteUrl(url)) {
     const { sqliteAdapter } = await import('./sqlite.js')
-    return { adapter: sqliteAdapter(sqlitePathOf(url, options.cwd)), secrets: [] }
+    return sqliteAdapter(sqlitePathOf(url, options.cwd))
   }
   // The password, as written and decoded, even where the URL is malformed: no error may echo it.
   const secrets = urlSecrets(url)
@@ -46,33 +41,15 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
   for (const s of [password, u.password]) if (s !== '' && !secrets.includes(s)) secrets.push(s)
   const scheme = u.protocol.replace(/:$/, '').toLowerCase()
   if (scheme === 'mysql' || scheme === 'mariadb') {
-    const { createPool } = await import('mysql2').catch((err: unknown) => {
-      throw new Error(`MySQL support needs the optional dependency mysql2: run \`npm install mysql2\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
-    })
-    const pool = createPool({
-      host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-      port: u.port !== '' ? Number(u.port) : 3306,
-      user: safeDecode(u.username) || undefined,
-      password: password || undefined,
-      database: safeDecode(u.pathname.replace(/^\//, '')) || undefined,
-      connectionLimit: 2,
-      maxIdle: 1,
-      // A connect that hangs is abandoned at the deadline and settles at connectTimeout.
-      connectTimeout: Math.max(1000, options.timeoutMs * 2)
-    })
-    const { mysqlAdapter } = await import('./mysql.js')
-    return { adapter: mysqlAdapter(pool, { owned: true }), secrets }
+    return await openMysql({
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      ...(u.port !== '' ? { port: Number(u.port) } : {}),
+      user: safeDecode(u.username),
+      password,
+      database: safeDecode(u.pathname.replace(/^\//, ''))
+    }, options.timeoutMs, secrets)
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') {
-    const pg = await import('pg').catch((err: unknown) => {
-      throw new Error(`PostgreSQL support needs the optional dependency pg: run \`npm install pg\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
-    }) as unknown as { default: { Pool: new (o: object) => object } }
-    const pool = new pg.default.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: Math.max(1000, options.timeoutMs * 2) })
-    // an idle client's socket error must not crash the process
-    ;(pool as { on (e: string, f: () => void): void }).on('error', () => {})
-    const { postgresAdapter } = await import('./postgres.js')
-    return { adapter: postgresAdapter(pool, { owned: true }), secrets }
-  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return await openPostgres(url, options.timeoutMs, secrets)
   throw new Error(`unsupported database URL scheme "${scheme}:" in ${safeUrl(url)}: use mysql://, mariadb://, postgres://, sqlite:PATH or a file path`)
 }
 

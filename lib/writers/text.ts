@@ -1,6 +1,8 @@
-import type { LiveReport, ReadyReport, StartupReport } from '../schemas.js'
+import type { Report } from '../engine/report.js'
 
-export type Report = LiveReport | ReadyReport | StartupReport
+// The CLI's writer: the seed's text, and the exit codes.
+
+export type { Report }
 
 export const EXIT_HEALTHY = 0
 export const EXIT_UNHEALTHY = 1

@@ -1,0 +1,180 @@
+import { type Check, CheckFailure } from '../check.js'
+import { cut, redact } from '../redact.js'
+import type { CheckDetail } from '../schemas.js'
+
+// The check runner: one check at a time under a deadline, at most one attempt in flight per
+// check, and the last result reused for a short TTL. It knows nothing of probes or reports.
+
+/**
+ * The clocks: `now` is monotonic and measures ages and durations (a wall clock that steps back
+ * must not keep a cached result fresh); `wallNow` only dates results (`checkedAt`).
+ */
+export interface Clock {
+  now (): number
+  wallNow? (): number
+}
+
+/** The timers the deadline uses; tests pass fake ones. */
+export interface Timers {
+  setTimeout (fn: () => void, ms: number): unknown
+  clearTimeout (handle: unknown): void
+}
+
+export interface RunnerOptions {
+  readonly timeoutMs: number
+  readonly cacheTtlMs: number
+  readonly failureCacheTtlMs: number
+  readonly exposeReasons: boolean
+  readonly secrets: readonly string[]
+  readonly clock?: Clock
+  readonly timers?: Timers
+}
+
+export interface CheckResult {
+  readonly ok: boolean
+  /** Public: redacted and cut. */
+  readonly error?: string
+  readonly durationMs: number
+  /** When it settled, on the monotonic clock. */
+  readonly at: number
+  readonly detail: CheckDetail
+}
+
+export interface Runner {
+  /** A cached result, or the attempt in flight, or a new attempt. */
+  run (check: Check): CheckResult | Promise<CheckResult>
+  /** Every check's result; no promise is made while every result is cached. */
+  runAll (checks: readonly Check[]): readonly CheckResult[] | Promise<readonly CheckResult[]>
+  /** The last result of a check, if it ever settled. */
+  last (check: Check): CheckResult | undefined
+}
+
+export const REASON_WITHHELD = 'reason withheld'
+const MAX_REASON = 500
+
+interface Attempt {
+  /** Settles by the deadline at the latest. */
+  readonly result: Promise<CheckResult>
+  readonly startedAt: number
+}
+
+interface CheckState {
+  attempt?: Attempt
+  last?: CheckResult
+}
+
+/**
+ * An attempt that has not settled long after its deadline is forgotten so that a check whose
+ * code never settles cannot wedge the probe for good. A well-behaved check settles soon after
+ * its signal aborts, and until then no second attempt starts.
+ */
+export function stuckAfterMs (timeoutMs: number): number {
+  return Math.max(30_000, timeoutMs * 20)
+}
+
+const realClock: Clock = { now: () => performance.now(), wallNow: Date.now }
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
+}
+
+export function createRunner (options: RunnerOptions): Runner {
+  const { timeoutMs, cacheTtlMs, failureCacheTtlMs, exposeReasons, secrets } = options
+  const clock = options.clock ?? realClock
+  const now = (): number => clock.now()
+  const wallNow = (): number => clock.wallNow?.() ?? Date.now()
+  const timers = options.timers ?? realTimers
+  const states = new Map<Check, CheckState>()
+
+  function stateOf (check: Check): CheckState {
+    let state = states.get(check)
+    if (state === undefined) states.set(check, state = {})
+    return state
+  }
+
+  function result (check: Check, startedAt: number, error?: unknown): CheckResult {
+    const at = now()
+    const durationMs = Math.round(at - startedAt)
+    const checkedAt = new Date(wallNow()).toISOString()
+    if (error === undefined) return Object.freeze({ ok: true, durationMs, at, detail: Object.freeze({ status: 'pass', durationMs, checkedAt }) })
+    const raw = error instanceof Error ? error.message : String(error)
+    const max = error instanceof CheckFailure && error.maxLength !== undefined ? error.maxLength : MAX_REASON
+    const message = cut(redact(raw || `${labelOf(check)} check failed`, secrets), max)
+    const detail: CheckDetail = Object.freeze({ status: 'fail', durationMs, checkedAt, error: exposeReasons ? message : REASON_WITHHELD })
+    return Object.freeze({ ok: false, error: message, durationMs, at, detail })
+  }
+
+  function start (check: Check, state: CheckState): Attempt {
+    const startedAt = now()
+    const controller = new AbortController()
+    let settle!: (r: CheckResult) => void
+    const bounded = new Promise<CheckResult>((resolve) => { settle = resolve })
+    let decided = false
+    const decide = (r: CheckResult): void => {
+      if (decided) return
+      decided = true
+      state.last = r
+      settle(r)
+    }
+    const timer = timers.setTimeout(() => {
+      decide(result(check, startedAt, new Error(`${labelOf(check)} check failed: timed out after ${timeoutMs} ms`)))
+      controller.abort(new Error('deadline exceeded'))
+    }, timeoutMs)
+    const attempt: Attempt = { result: bounded, startedAt }
+    let running: Promise<void>
+    try {
+      running = Promise.resolve(check.run(controller.signal))
+    } catch (err) {
+      running = Promise.reject(err)
+    }
+    running.then(
+      () => decide(result(check, startedAt)),
+      (err: unknown) => decide(result(check, startedAt, err ?? new Error('failed')))
+    ).finally(() => {
+      timers.clearTimeout(timer)
+      if (state.attempt === attempt) delete state.attempt
+    })
+    return attempt
+  }
+
+  function fresh (r: CheckResult | undefined, at: number): r is CheckResult {
+    if (r === undefined) return false
+    const ttl = r.ok ? cacheTtlMs : failureCacheTtlMs
+    return ttl > 0 && at - r.at < ttl
+  }
+
+  function run (check: Check): CheckResult | Promise<CheckResult> {
+    const state = stateOf(check)
+    const at = now()
+    if (fresh(state.last, at)) return state.last
+    const current = state.attempt
+    if (current !== undefined) {
+      const age = at - current.startedAt
+      if (age < timeoutMs) return current.result
+      if (age < stuckAfterMs(timeoutMs)) {
+        // The last attempt passed its deadline and still holds its resources: at most one
+        // attempt per check is in flight, so answer at once instead of stacking another.
+        return result(check, at, new Error(`${labelOf(check)} check failed: timed out after ${timeoutMs} ms (previous attempt still pending)`))
+      }
+    }
+    const attempt = start(check, state)
+    state.attempt = attempt
+    return attempt.result
+  }
+
+  return {
+    run,
+    runAll (checks) {
+      const pending = checks.map(run)
+      for (const p of pending) {
+        if (p instanceof Promise) return Promise.all(pending)
+      }
+      return pending as CheckResult[]
+    },
+    last: (check) => states.get(check)?.last
+  }
+}
+
+export function labelOf (check: Check): string {
+  return check.label ?? check.name
+}

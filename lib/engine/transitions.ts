@@ -1,0 +1,28 @@
+import type { Check } from '../check.js'
+import type { HealthLogger } from '../options.js'
+import type { CheckResult } from './runner.js'
+
+export type ProbeName = 'liveness' | 'readiness' | 'startup'
+
+/**
+ * Tells the logger once when a probe's failing set changes: a warning naming what fails, and one
+ * line when all pass again. A probe that has always passed logs nothing.
+ */
+export function transitionLog (logger: HealthLogger | undefined): (probe: ProbeName, checks: readonly Check[], results: readonly CheckResult[]) => void {
+  // The failing set each probe last reported: undefined before the first run, '' when healthy.
+  const lastFailing: Partial<Record<ProbeName, string>> = {}
+  return (probe, checks, results) => {
+    const failing = checks.filter((_, i) => results[i]?.ok !== true).map((c) => c.name)
+    const key = failing.join(',')
+    const before = lastFailing[probe]
+    if (key === before) return
+    lastFailing[probe] = key
+    if (logger === undefined) return
+    if (failing.length > 0) {
+      const reasons = results.filter((r) => !r.ok).map((r) => r.error)
+      logger.warn({ probe, failing, reasons }, `${probe} is unhealthy: ${failing.join(', ')} failed`)
+    } else if (before !== undefined) {
+      logger.info({ probe }, `${probe} recovered: all checks pass`)
+    }
+  }
+}
