@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { botsEnv } from './helpers/app.js'
 import { BotsIniError, loadBotsEnvironment, parseBotsIni } from '../lib/bots-ini-api.js'
 import { BOTS_INI_MAX_BYTES } from '../lib/bots-config.js'
 import { decodeBotsIni } from '../lib/bots-ini.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
 
 t.test('key = value and key: value both read', async (t) => {
   const s = parseBotsIni('[directories]\nbotssys = /a\nusersys: /b\n')
@@ -98,8 +98,7 @@ t.test('bytes that are not UTF-8 are refused with their line and offset', async 
 })
 
 t.test('bots.ini that is not a regular file, or too large, is refused without blocking', async (t) => {
-  const e = makeBotsEnv({ ini: null })
-  t.teardown(e.remove)
+  const e = botsEnv(t, { ini: null })
   const ini = join(e.configDir, 'bots.ini')
   execFileSync('mkfifo', [ini])
   t.match(loadBotsEnvironment(e.configDir).configError, /bots\.ini is not a regular file \(a FIFO, socket or device\)/)
@@ -112,8 +111,7 @@ t.test('bots.ini that is not a regular file, or too large, is refused without bl
 })
 
 t.test('relative directories resolve against the bots environment, not the working directory', async (t) => {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   const cwd = process.cwd()
   t.teardown(() => process.chdir(cwd))
   for (const dir of ['/', e.configDir]) {
@@ -127,8 +125,7 @@ t.test('relative directories resolve against the bots environment, not the worki
 })
 
 t.test('an absolute directory wins, an empty one falls back to the default', async (t) => {
-  const e = makeBotsEnv({ ini: '[directories]\nbotssys = /srv/bots/botssys\nusersys =\n' })
-  t.teardown(e.remove)
+  const e = botsEnv(t, { ini: '[directories]\nbotssys = /srv/bots/botssys\nusersys =\n' })
   const env = loadBotsEnvironment(e.configDir)
   t.equal(env.botssys, '/srv/bots/botssys')
   t.equal(env.usersys, e.usersys)
@@ -137,8 +134,7 @@ t.test('an absolute directory wins, an empty one falls back to the default', asy
 })
 
 t.test('config errors: missing dir, dir that is a file, missing bots.ini, bots.ini a directory', async (t) => {
-  const e = makeBotsEnv({ ini: null })
-  t.teardown(e.remove)
+  const e = botsEnv(t, { ini: null })
   t.equal(loadBotsEnvironment(join(e.root, 'nope')).configError, `config directory not found: ${join(e.root, 'nope')}`)
   writeFileSync(join(e.root, 'afile'), 'x')
   t.equal(loadBotsEnvironment(join(e.root, 'afile')).configError, `config directory is not a directory: ${join(e.root, 'afile')}`)
@@ -149,7 +145,6 @@ t.test('config errors: missing dir, dir that is a file, missing bots.ini, bots.i
 })
 
 t.test('garbage in bots.ini is reported with its line', async (t) => {
-  const e = makeBotsEnv({ ini: '\u0000\u0001binary garbage\n' })
-  t.teardown(e.remove)
+  const e = botsEnv(t, { ini: '\u0000\u0001binary garbage\n' })
   t.match(loadBotsEnvironment(e.configDir).configError, /bots\.ini line 1: a "\[section\]" header must come before any setting/)
 })

@@ -3,8 +3,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import t, { type Test } from 'tap'
-import { makeBotsEnv, type BotsEnv } from './helpers/bots-env.js'
-import { makeSqliteDb, runCli, SQLITE_DRIVER, type CliResult } from './helpers/cli.js'
+import { botsEnv as baseEnv } from './helpers/app.js'
+import { type BotsEnv } from './helpers/bots-env.js'
+import { makeSqliteDb, runCli, spawnCli, SQLITE_DRIVER, type CliResult } from './helpers/cli.js'
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -14,9 +15,8 @@ t.before(async () => { db = await createTestDatabase('cli') })
 t.teardown(async () => { await db.drop() })
 
 /** A Bots environment with its SQLite database, ready to probe. */
-function botsEnv (t: Test, o: Parameters<typeof makeBotsEnv>[0] & { sqlite?: boolean } = {}): BotsEnv & { sqlitePath: string } {
-  const e = makeBotsEnv(o)
-  t.teardown(e.remove)
+function botsEnv (t: Test, o: Parameters<typeof baseEnv>[1] & { sqlite?: boolean } = {}): BotsEnv & { sqlitePath: string } {
+  const e = baseEnv(t, o)
   const sqlitePath = join(e.botssys, 'sqlitedb', 'botsdb')
   if (o.sqlite !== false && o.botssys !== false) makeSqliteDb(e.botssys)
   return { ...e, sqlitePath }
@@ -27,11 +27,11 @@ function noStack (t: Test, r: CliResult): void {
 }
 
 t.test('live prints two lines and exits 0', async (t) => {
-  const r = await runCli(['--check', 'live'])
+  const r = await spawnCli(['--check', 'live'])
   t.equal(r.code, 0)
   t.equal(r.stdout, 'Health Check: liveness\nStatus: ok\n')
   t.equal(r.stderr, '')
-  const dflt = await runCli([])
+  const dflt = await spawnCli([])
   t.equal(dflt.stdout, r.stdout, '--check defaults to live')
 })
 
@@ -140,7 +140,7 @@ t.test('no bots.ini: ready and startup 1, an error naming the file, the default 
 
 t.test('a malformed bots.ini: exit 1 with the line that failed, no traceback', async (t) => {
   const e = botsEnv(t, { ini: '[directories]\nbotssys = botssys\nusersys\n' })
-  const r = await runCli(['--check', 'startup', '--config-dir', e.configDir])
+  const r = await spawnCli(['--check', 'startup', '--config-dir', e.configDir])
   t.equal(r.code, 1)
   t.match(r.stdout, `  - ${join(e.configDir, 'bots.ini')} line 3: expected "key = value", "key: value" or "[section]" (configparser's ParsingError), got: a line of 7 characters (withheld: it may hold a secret)`)
   noStack(t, r)
@@ -193,7 +193,7 @@ t.test('a hung database: exit 1 by the deadline, not at the driver\'s connect ti
   const hung = await hungServer()
   t.teardown(() => hung.close())
   const e = botsEnv(t)
-  const r = await runCli(['--check', 'ready', '--timeout', '300', '--config-dir', e.configDir, '--database-url', `mysql://root@127.0.0.1:${hung.port}/x`])
+  const r = await spawnCli(['--check', 'ready', '--timeout', '300', '--config-dir', e.configDir, '--database-url', `mysql://root@127.0.0.1:${hung.port}/x`])
   t.equal(r.code, 1)
   t.match(r.stdout, 'Database check failed: timed out after 300 ms')
   t.ok(r.ms < 3000, `exited after ${r.ms} ms`)
@@ -224,10 +224,10 @@ t.test('no password in any output', async (t) => {
   u.username = 'bots_nobody'
   u.password = secret
   const runs = [
-    await runCli(['--check', 'startup', '--config-dir', e.configDir], { env: { DATABASE_URL: u.toString() } }),
-    await runCli(['--check', 'startup', '--json', '--config-dir', e.configDir, '--database-url', u.toString()]),
-    await runCli(['--check', 'ready', '--config-dir', e.configDir], { env: { DB_HOST: MYSQL_HOST, DB_PORT: String(MYSQL_PORT), DB_USER: 'bots_nobody', DB_PASSWORD: secret, DB_NAME: 'x' } }),
-    await runCli(['--check', 'ready', '--config-dir', e.configDir, '--database-url', `ftp://user:${secret}@host/x`])
+    await spawnCli(['--check', 'startup', '--config-dir', e.configDir], { env: { DATABASE_URL: u.toString() } }),
+    await spawnCli(['--check', 'startup', '--json', '--config-dir', e.configDir, '--database-url', u.toString()]),
+    await spawnCli(['--check', 'ready', '--config-dir', e.configDir], { env: { DB_HOST: MYSQL_HOST, DB_PORT: String(MYSQL_PORT), DB_USER: 'bots_nobody', DB_PASSWORD: secret, DB_NAME: 'x' } }),
+    await spawnCli(['--check', 'ready', '--config-dir', e.configDir, '--database-url', `ftp://user:${secret}@host/x`])
   ]
   for (const r of runs) {
     t.not(r.code, 0)
@@ -242,21 +242,21 @@ t.test('no password in any output', async (t) => {
 t.test('bad arguments: usage on stderr, exit 2, no stack trace', async (t) => {
   const cases = [['--bogus'], ['--check', 'nope'], ['--check'], ['--timeout', 'soon'], ['--timeout', '0'], ['positional'], ['--config-dir', '']]
   for (const args of cases) {
-    const r = await runCli(args)
+    const r = await spawnCli(args)
     t.equal(r.code, 2, args.join(' '))
     t.equal(r.stdout, '')
     t.match(r.stderr, /^bots-healthcheck: .+\nusage: bots-healthcheck \[--check live\|ready\|startup\]/)
     noStack(t, r)
   }
-  t.match((await runCli(['--check', 'nope'])).stderr, '--check must be live, ready or startup, got "nope"')
+  t.match((await spawnCli(['--check', 'nope'])).stderr, '--check must be live, ready or startup, got "nope"')
 })
 
 t.test('--help and --version', async (t) => {
-  const help = await runCli(['--help'])
+  const help = await spawnCli(['--help'])
   t.equal(help.code, 0)
   t.match(help.stdout, /^usage: bots-healthcheck/)
   t.match(help.stdout, '--database-url URL')
-  const version = await runCli(['--version'])
+  const version = await spawnCli(['--version'])
   t.equal(version.code, 0)
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   t.equal(version.stdout, `${pkg.version}\n`)
@@ -269,7 +269,7 @@ t.test('a probe loads neither Fastify nor TypeBox, and live loads no driver', as
   const cjs = new URL('./fixtures/trace-requires.cjs', import.meta.url).pathname
   for (const check of ['live', 'startup']) {
     writeFileSync(trace, '')
-    const r = await runCli(['--check', check, '--config-dir', e.configDir], { nodeArgs: ['--require', cjs, '--import', esm], env: { TRACE_IMPORTS_FILE: trace } })
+    const r = await spawnCli(['--check', check, '--config-dir', e.configDir], { nodeArgs: ['--require', cjs, '--import', esm], env: { TRACE_IMPORTS_FILE: trace } })
     t.equal(r.code, 0)
     const loaded = readFileSync(trace, 'utf8')
     t.match(loaded, /dist\/bots-healthcheck\.cjs/, 'the trace works')

@@ -6,13 +6,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
-import Fastify, { type FastifyInstance } from 'fastify'
+import { botsEnv, healthApp } from './helpers/app.js'
+import type { FastifyInstance } from 'fastify'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { parse, parseAllDocuments, stringify } from 'yaml'
-import { healthPlugin } from '../lib/index.js'
 import { build } from '../examples/server.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
-import { CLI, runCli } from './helpers/cli.js'
+import { CLI, runCli, spawnCli } from './helpers/cli.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -25,13 +24,11 @@ t.before(async () => { db = await createTestDatabase('deploy') })
 t.teardown(async () => { await db.drop() })
 
 async function server (t: Test, opts: { usersys?: boolean } = {}): Promise<{ app: FastifyInstance, base: string }> {
-  const e = makeBotsEnv({ usersys: opts.usersys !== false })
-  t.teardown(e.remove)
-  const app = Fastify()
-  t.teardown(() => app.close())
-  await app.register(healthPlugin, { configDir: e.configDir, database: db.url })
-  app.get('/moved', (_req, reply) => { reply.redirect('/health/live', 302) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const e = botsEnv(t, { usersys: opts.usersys !== false })
+  const app = await healthApp(t, { configDir: e.configDir, database: db.url, cacheTtlMs: 1000, failureCacheTtlMs: 250 }, {
+    setup: (f) => { f.get('/moved', (_req, reply) => { reply.redirect('/health/live', 302) }) },
+    listen: true
+  })
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
 }
 
@@ -59,7 +56,7 @@ t.test('--url: 2 when the connection is refused or no answer comes in time, neve
   t.match(refused.stdout, /Status: error: .*ECONNREFUSED/)
   const hung = await hungServer()
   t.teardown(() => hung.close())
-  const slow = await runCli(['--url', `http://user:Url-Secret@127.0.0.1:${hung.port}/health/ready`, '--timeout', '300', '--json'])
+  const slow = await spawnCli(['--url', `http://user:Url-Secret@127.0.0.1:${hung.port}/health/ready`, '--timeout', '300', '--json'])
   t.equal(slow.code, 2)
   t.ok(slow.ms < 3000, `exited after ${slow.ms} ms`)
   t.match(JSON.parse(slow.stdout), { status: 'error', error: 'no answer within 300 ms' })
@@ -203,8 +200,7 @@ t.test('examples/Dockerfile builds the TypeScript example, and its HEALTHCHECK w
   const argv = JSON.parse(check?.[1] ?? '[]') as string[]
   t.same(argv.slice(0, 2), ['node', 'dist/bots-healthcheck.cjs'])
   t.notOk(argv.some((a) => /curl|wget/.test(a)))
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   const port = await closedPort()
   const probePort = await closedPort()
   const child = spawn(process.execPath, [join(out, 'examples', 'server.js')], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, BOTS_CONFIG_DIR: e.configDir, PORT: String(port), PROBE_PORT: String(probePort), DRAIN_DELAY_MS: '0', LOG_LEVEL: 'warn' }, stdio: 'ignore' })
@@ -213,18 +209,17 @@ t.test('examples/Dockerfile builds the TypeScript example, and its HEALTHCHECK w
   t.not(args.join(' '), argv.slice(2).join(' '), 'the HEALTHCHECK probes the probe port')
   let code = -1
   for (let i = 0; i < 100 && code !== 0; i++) {
-    code = (await runCli(args)).code
+    code = (await spawnCli(args)).code
     if (code !== 0) await new Promise((resolve) => setTimeout(resolve, 100))
   }
   t.equal(code, 0, 'healthy for Docker once the built server listens')
   child.kill('SIGKILL')
   await new Promise((resolve) => child.once('exit', resolve))
-  t.equal((await runCli(args)).code, 2, 'no server: unhealthy for Docker')
+  t.equal((await spawnCli(args)).code, 2, 'no server: unhealthy for Docker')
 })
 
 t.test('examples/server.ts serves the probes on a real MariaDB', async (t) => {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   process.env.LOG_LEVEL = 'warn'
   const app = await build({ databaseUrl: db.url, configDir: e.configDir })
   t.teardown(() => app.close())

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { memoryAdapter } from './helpers/memory-adapter.js'
 import Fastify from 'fastify'
 import * as api from '../lib/index.js'
 import healthPlugin, { type HealthService, type ReadyReport } from '../lib/index.js'
@@ -56,7 +57,7 @@ t.test('the plugin is a fastify-plugin for Fastify 5, and the decorator is typed
   t.match(meta, { name: 'fastify-bots-health', fastify: '5.x' })
   const app = Fastify()
   t.teardown(() => app.close())
-  await app.register(healthPlugin, { database: { async ping () {}, async listTables () { return { names: ['channel', 'routes', 'ta', 'mutex'], caseInsensitive: false } }, kind: 'memory' }, botssys: '/', usersys: '/' })
+  await app.register(healthPlugin, { database: memoryAdapter(), botssys: '/', usersys: '/' })
   const service: HealthService = app.health
   const report: ReadyReport = await service.ready()
   t.equal(report.status, 'ready')

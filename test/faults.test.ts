@@ -3,11 +3,11 @@ import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { botsEnv, healthApp } from './helpers/app.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createPool, type Pool, type PoolConnection } from 'mysql2'
 import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
-import { runCli } from './helpers/cli.js'
+import { spawnCli } from './helpers/cli.js'
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, mysqlUrlFor, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -25,14 +25,7 @@ function pool (t: Test, url: string, extra: Record<string, unknown> = {}): Pool 
 }
 
 async function app (t: Test, database: HealthPluginOptions['database'], opts: Partial<HealthPluginOptions> = {}, server: Record<string, unknown> = {}, setup?: (f: FastifyInstance) => void): Promise<FastifyInstance> {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
-  const fastify = Fastify(server)
-  t.teardown(() => fastify.close())
-  await fastify.register(healthPlugin, { configDir: e.configDir, database, timeoutMs: DEADLINE, cacheTtlMs: 0, failureCacheTtlMs: 0, ...opts })
-  setup?.(fastify)
-  await fastify.ready()
-  return fastify
+  return await healthApp(t, { database, timeoutMs: DEADLINE, ...opts }, { server, ...(setup !== undefined ? { setup } : {}) })
 }
 
 /** One probe through Fastify: its code, body and how long it took. */
@@ -176,8 +169,7 @@ t.test('the app\'s own pool exhausted: 503 inside the deadline, 200 once release
 })
 
 t.test('directories removed, replaced by a file, at runtime; recovery when they return', async (t) => {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   const fastify = Fastify()
   t.teardown(() => fastify.close())
   await fastify.register(healthPlugin, { configDir: e.configDir, database: db.url, cacheTtlMs: 0, failureCacheTtlMs: 0 })
@@ -195,8 +187,7 @@ t.test('directories removed, replaced by a file, at runtime; recovery when they 
 })
 
 t.test('an unreadable directory is reported as such (probed by an unprivileged user)', async (t) => {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   const sqlite = join(e.botssys, 'sqlitedb')
   mkdirSync(sqlite)
   chmodSync(e.root, 0o755)
@@ -204,19 +195,18 @@ t.test('an unreadable directory is reported as such (probed by an unprivileged u
   t.teardown(() => chmodSync(e.usersys, 0o755))
   // root reads anything, so the probe runs as nobody when the tests run as root
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
-  const canRun = await runCli(['--version'], asNobody)
+  const canRun = await spawnCli(['--version'], asNobody)
   if (canRun.code !== 0) {
     t.skip(`the unprivileged user cannot run the CLI from this checkout (${canRun.stderr.split('\n')[0] ?? ''})`, () => {})
     return
   }
-  const r = await runCli(['--check', 'ready', '--json', '--config-dir', e.configDir, '--database-url', db.url], { ...asNobody })
+  const r = await spawnCli(['--check', 'ready', '--json', '--config-dir', e.configDir, '--database-url', db.url], { ...asNobody })
   t.equal(r.code, 1, r.stderr)
   t.match(JSON.parse(r.stdout).errors, [`usersys directory not readable: ${e.usersys}`])
 })
 
 t.test('bots.ini in Bots\' own syntax drives the directories', async (t) => {
-  const e = makeBotsEnv({ ini: '[Settings]\nMAXDAYS: 30\nnotes = one\n  two\n[webserver]\nenvironment_text_color = #000000\n; a comment\n[directories]\nBOTSSYS: botssys\nUsersys = usersys\n' })
-  t.teardown(e.remove)
+  const e = botsEnv(t, { ini: '[Settings]\nMAXDAYS: 30\nnotes = one\n  two\n[webserver]\nenvironment_text_color = #000000\n; a comment\n[directories]\nBOTSSYS: botssys\nUsersys = usersys\n' })
   const fastify = Fastify()
   t.teardown(() => fastify.close())
   await fastify.register(healthPlugin, { configDir: e.configDir, database: db.url })
@@ -294,8 +284,7 @@ t.test('bad input: query strings ignored, other methods answered with JSON, over
 t.test('probe routes log nothing per request by default; transitions are logged once', async (t) => {
   const lines: { level: number, msg: string }[] = []
   const stream = { write: (s: string) => { lines.push(JSON.parse(s)) } }
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   const fastify = Fastify({ logger: { level: 'info', stream } })
   t.teardown(() => fastify.close())
   await fastify.register(healthPlugin, { configDir: e.configDir, database: db.url, cacheTtlMs: 0, failureCacheTtlMs: 0 })

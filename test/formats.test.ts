@@ -1,11 +1,9 @@
-import { rmSync } from 'node:fs'
 import t, { type Test } from 'tap'
-import Fastify, { type FastifyInstance } from 'fastify'
+import { botsEnv, healthApp } from './helpers/app.js'
+import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { Ajv } from 'ajv'
-import { healthPlugin } from '../lib/index.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { schemaErrors } from './helpers/schema.js'
 
@@ -14,15 +12,10 @@ t.before(async () => { db = await createTestDatabase('formats') })
 t.teardown(async () => { await db.drop() })
 
 async function app (t: Test, opts: { usersys?: boolean, openapi?: boolean } = {}): Promise<FastifyInstance> {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
-  if (opts.usersys === false) rmSync(e.usersys, { recursive: true })
-  const fastify = Fastify()
-  t.teardown(() => fastify.close())
-  if (opts.openapi === true) await fastify.register(swagger, { openapi: { info: { title: 'bots health', version: '1.0.0' } }, refResolver: OPENAPI_NAMES })
-  await fastify.register(healthPlugin, { configDir: e.configDir, database: db.url, cacheTtlMs: 0, failureCacheTtlMs: 0 })
-  await fastify.ready()
-  return fastify
+  const e = botsEnv(t, { usersys: opts.usersys !== false })
+  return await healthApp(t, { configDir: e.configDir, database: db.url }, {
+    before: async (f) => { if (opts.openapi === true) await f.register(swagger, { openapi: { info: { title: 'bots health', version: '1.0.0' } }, refResolver: OPENAPI_NAMES }) }
+  })
 }
 
 /** @fastify/swagger names shared schemas def-0, def-1… unless told to use their $id (as the README shows). */

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
+import { memoryAdapter } from './helpers/memory-adapter.js'
+import { botsEnv } from './helpers/app.js'
 import Fastify from 'fastify'
 import pg from 'pg'
 import { createHealthService, healthPlugin, type Check } from '../lib/index.js'
@@ -21,7 +23,6 @@ import { postgresAdapter } from '../lib/db/postgres.js'
 import { sqliteAdapter } from '../lib/db/sqlite.js'
 import { databaseCheck } from '../lib/checks/database.js'
 import { redact, safeUrl } from '../lib/redact.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
 import { makeSqliteDb, runCli } from './helpers/cli.js'
 import { closedPort, mysqlProxy } from './helpers/net.js'
 import { createTestPgDatabase, type TestPgDatabase } from './helpers/postgres.js'
@@ -132,8 +133,7 @@ t.test('PostgreSQL: after a hung outage a borrowed pool without connectionTimeou
 
 // --- High 3: bots.ini that never ends ---------------------------------------------------------
 t.test('a FIFO or /dev/zero as bots.ini or as a manifest: refused at once, in the plugin and the CLI', async (t) => {
-  const e = makeBotsEnv({ ini: null })
-  t.teardown(e.remove)
+  const e = botsEnv(t, { ini: null })
   const ini = join(e.configDir, 'bots.ini')
   execFileSync('mkfifo', [ini])
   const started = Date.now()
@@ -143,7 +143,7 @@ t.test('a FIFO or /dev/zero as bots.ini or as a manifest: refused at once, in th
   t.ok(Date.now() - started < 5000, 'the CLI finished')
   const app = Fastify()
   t.teardown(() => app.close())
-  await app.register(healthPlugin, { configDir: e.configDir, database: { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) } })
+  await app.register(healthPlugin, { configDir: e.configDir, database: memoryAdapter({ tables: [] }) })
   t.match((await app.inject('/health/startup')).json(), { checks: { config: false } }, 'register did not block')
   const fifo = join(e.root, 'm.yaml')
   execFileSync('mkfifo', [fifo])
@@ -203,8 +203,8 @@ t.test('--url hides credentials, secret query values and secrets in the body, in
 t.test('redaction runs before the cut: a URL or a password near the cut point does not survive in part', async (t) => {
   for (const at of [60, 75, 85, 90, 95, 99]) {
     const pad = 'x'.repeat(at)
-    const adapter = { kind: 'memory', ping: async () => { throw new Error(`${pad} mysql://botsuser:AdapterSecret99@db:3306/x`) }, listTables: async () => ({ names: [], caseInsensitive: false }) }
-    const known = { kind: 'memory', ping: async () => { throw new Error(`${pad} login with Hunter2Hunter2 refused`) }, listTables: async () => ({ names: [], caseInsensitive: false }) }
+    const adapter = memoryAdapter({ tables: [], down: `${pad} mysql://botsuser:AdapterSecret99@db:3306/x` })
+    const known = memoryAdapter({ tables: [], down: `${pad} login with Hunter2Hunter2 refused` })
     const a = await createHealthService({ ready: [databaseCheck(adapter)], startup: [], cacheTtlMs: 0, failureCacheTtlMs: 0 }).ready()
     t.notMatch(JSON.stringify(a), /AdapterS|Adapte|botsuser:A/, `URL at ${at}`)
     const b = await createHealthService({ ready: [databaseCheck(known)], startup: [], cacheTtlMs: 0, failureCacheTtlMs: 0, secrets: ['Hunter2Hunter2'] }).ready()
@@ -221,7 +221,7 @@ t.test('the password of a pg Pool given a connectionString is a secret', async (
 })
 
 t.test('a short or common password does not garble the messages', async (t) => {
-  const adapter = { kind: 'memory', ping: async () => { throw new Error('Database unavailable at a bots host, password a') }, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  const adapter = memoryAdapter({ tables: [], down: 'Database unavailable at a bots host, password a' })
   for (const secret of ['a', '1', '0', 'bots']) {
     const r = await createHealthService({ ready: [databaseCheck(adapter)], startup: [], cacheTtlMs: 0, failureCacheTtlMs: 0, secrets: [secret] }).ready()
     t.match(r.errors?.[0], /^Database check failed: Database unavailable at /, `secret ${JSON.stringify(secret)}: ${r.errors?.[0] ?? ''}`)
@@ -296,7 +296,7 @@ t.test('pools the plugin opens from a URL have a connect timeout near the deadli
 
 // --- High 6: timers too long ------------------------------------------------------------------
 t.test('a timeout longer than a timer holds is refused, in the options and the CLI', async (t) => {
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  const db = memoryAdapter({ tables: [] })
   for (const name of ['timeoutMs', 'cacheTtlMs', 'failureCacheTtlMs']) {
     await t.rejects(createBotsHealth({ database: db, botssys: '/', usersys: '/', [name]: 1e10 }), new RegExp(`${name} must be at most 2147483647 ms`))
   }
@@ -326,7 +326,7 @@ t.test('a wall clock stepping back an hour does not keep a cached pass fresh', a
 
 // --- Medium: options accepted silently --------------------------------------------------------
 t.test('options of the wrong type fail at register and name the option', async (t) => {
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  const db = memoryAdapter({ tables: [] })
   const base = { database: db, botssys: '/', usersys: '/' }
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ handleSignals: 'yes' }, /handleSignals must be true or false, got "yes"/],
@@ -370,7 +370,7 @@ t.test('--url https:// to a self-signed server counts as the kubelet counts it; 
 t.test('a 400 from the querystring is a real body with Cache-Control: no-store; unknown names are not echoed by the thousand', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
-  await app.register(healthPlugin, { botssys: '/', usersys: '/', database: { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) } })
+  await app.register(healthPlugin, { botssys: '/', usersys: '/', database: memoryAdapter({ tables: [] }) })
   const twice = await app.inject('/health/ready?verbose&verbose')
   t.equal(twice.statusCode, 400)
   t.equal(twice.headers['cache-control'], 'no-store')

@@ -1,12 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { botsEnv, healthApp } from './helpers/app.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyMysql from '@fastify/mysql'
 import { createPool } from 'mysql2'
 import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
 
@@ -14,21 +14,13 @@ let db: TestDatabase
 t.before(async () => { db = await createTestDatabase('plugin') })
 t.teardown(async () => { await db.drop() })
 
+/** The app with @fastify/mysql registered first, unless the test gives the database. */
 async function app (t: Test, opts: Partial<HealthPluginOptions> & { mysqlUrl?: string } = {}): Promise<FastifyInstance> {
   const { mysqlUrl, ...health } = opts
-  const fastify = Fastify()
-  t.teardown(() => fastify.close())
-  if (health.database === undefined) await fastify.register(fastifyMysql, { connectionString: mysqlUrl ?? db.url })
-  await fastify.register(healthPlugin, { cacheTtlMs: 0, failureCacheTtlMs: 0, ...health })
-  await fastify.ready()
-  return fastify
+  return await healthApp(t, health, { before: async (f) => { if (health.database === undefined) await f.register(fastifyMysql, { connectionString: mysqlUrl ?? db.url }) } })
 }
 
-function env (t: Test, o: Parameters<typeof makeBotsEnv>[0] = {}) {
-  const e = makeBotsEnv(o)
-  t.teardown(e.remove)
-  return e
-}
+const env = botsEnv
 
 t.test('ping answers ok as text/plain without running a check', async (t) => {
   const fastify = await app(t, { configDir: env(t).configDir })

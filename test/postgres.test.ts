@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap'
-import Fastify from 'fastify'
+import { botsEnv, healthApp } from './helpers/app.js'
 import pg from 'pg'
-import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
+import type { HealthPluginOptions } from '../lib/index.js'
 import { runCli } from './helpers/cli.js'
 import { BOTS_TABLES } from './helpers/mysql.js'
 import { closedPort, hungServer } from './helpers/net.js'
@@ -24,13 +23,7 @@ function pool (t: Test, url: string, extra: pg.PoolConfig = {}): pg.Pool {
 }
 
 async function app (t: Test, database: HealthPluginOptions['database'], opts: Partial<HealthPluginOptions> = {}) {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
-  const fastify = Fastify()
-  t.teardown(() => fastify.close())
-  await fastify.register(healthPlugin, { configDir: e.configDir, database, timeoutMs: 300, cacheTtlMs: 0, failureCacheTtlMs: 0, ...opts })
-  await fastify.ready()
-  return fastify
+  return await healthApp(t, { database, timeoutMs: 300, ...opts })
 }
 
 t.test('a pg Pool: ready and startup 200', async (t) => {
@@ -91,8 +84,7 @@ t.test('PostgreSQL refused, hung, wrong database: 503 on time', async (t) => {
 t.test('a postgres:// URL, in the plugin and the CLI; no password in the output', async (t) => {
   const fastify = await app(t, db.url)
   t.equal((await fastify.inject('/health/startup')).statusCode, 200)
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   const ok = await runCli(['--check', 'startup', '--config-dir', e.configDir, '--database-url', db.url])
   t.equal(ok.code, 0, ok.stdout + ok.stderr)
   const viaEnv = await runCli(['--check', 'ready', '--config-dir', e.configDir], { env: { DATABASE_URL: db.url.replace(/^postgres:/, 'postgresql:') } })

@@ -3,12 +3,13 @@ import { spawn } from 'node:child_process'
 import { request as httpRequest, type ClientRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { memoryAdapter } from './helpers/memory-adapter.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { healthPlugin, type Check } from '../lib/index.js'
 import { closedPort } from './helpers/net.js'
 
-const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: ['channel', 'routes', 'ta', 'mutex'], caseInsensitive: false }) }
+const db = memoryAdapter()
 const base = { database: db, botssys: '/', usersys: '/' }
 
 function get (port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> {

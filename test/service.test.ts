@@ -52,14 +52,24 @@ t.test('checks run in parallel', async (t) => {
   t.equal((await pending).status, 'ready')
 })
 
-t.test('a check that never settles is false with a timeout error, on time', async (t) => {
+/** Lets every promise callback queued so far run (the fake clock patches setImmediate). */
+async function flush (): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+}
+
+t.test('a check that never settles is false with a timeout error, at the deadline and not before', async (t) => {
+  t.clock.enter()
   const hung = controlled('database', 'manual')
   const ok = controlled('usersys')
   const health = service({ ready: [{ ...hung.check, label: 'Database' }, ok.check], timeoutMs: 100 })
-  const started = Date.now()
-  const report = await health.ready()
-  const elapsed = Date.now() - started
-  t.ok(elapsed >= 95 && elapsed < 900, `answered after ${elapsed} ms, deadline 100 ms`)
+  let settled = false
+  const pending = health.ready().finally(() => { settled = true })
+  t.clock.advance(99)
+  await flush()
+  t.equal(settled, false, 'still waiting 1 ms before the deadline')
+  t.clock.advance(1)
+  const report = await pending
+  t.equal(report.details?.database?.durationMs, 100)
   t.same(report.checks, { database: false, usersys: true })
   t.same(report.errors, ['Database check failed: timed out after 100 ms'])
   t.equal(schemaErrors('BotsHealthReadyReport', report), '')
@@ -78,17 +88,20 @@ t.test('concurrent callers share one run (single-flight)', async (t) => {
 
 t.test('a caller that joins a run in flight is answered by that run\'s deadline', async (t) => {
   const db = controlled('database', 'manual')
+  t.clock.enter()
   const health = service({ ready: [db.check], timeoutMs: 150 })
   const first = health.ready()
   t.equal(db.runs, 1, 'the run has started')
-  const joinedAt = Date.now()
-  await new Promise((resolve) => setTimeout(resolve, 60))
-  const second = health.ready()
+  t.clock.advance(60)
+  let joinerDone = false
+  const second = health.ready().finally(() => { joinerDone = true })
+  t.clock.advance(89)
+  await flush()
+  t.equal(joinerDone, false, 'the joiner is still waiting 1 ms before the run\'s deadline')
+  t.clock.advance(1)
   const [a, b] = await Promise.all([first, second])
-  const elapsed = Date.now() - joinedAt
-  t.equal(a, b)
+  t.equal(a, b, 'the joiner gets the run\'s report, at the run\'s deadline: 90 ms after joining')
   t.equal(a.status, 'not_ready')
-  t.ok(elapsed < 150 + 60, `the joiner waited ${elapsed} ms from the run's start`)
   t.equal(db.runs, 1)
 })
 
@@ -108,6 +121,23 @@ t.test('at most one attempt is in flight: after a deadline, no new attempt until
   t.equal(db.maxInFlight, 1)
 })
 
+t.test('an attempt that never settles is forgotten after 20 deadlines (30 s at least), and only then', async (t) => {
+  t.clock.enter()
+  const db = controlled('database', 'manual')
+  const health = service({ ready: [db.check], timeoutMs: 500 })
+  const first = health.ready()
+  t.clock.advance(500)
+  t.equal((await first).status, 'not_ready')
+  t.clock.advance(30_000 - 500 - 1)
+  t.match((await health.ready()).errors, [/previous attempt still pending/], '1 ms before: still the pending rule')
+  t.equal(db.runs, 1)
+  t.clock.advance(1)
+  const second = health.ready()
+  t.equal(db.runs, 2, 'then a new attempt, so that a check that never settles cannot wedge the probe for good')
+  t.clock.advance(500)
+  await second
+})
+
 t.test('a late success does not turn a timeout into a pass', async (t) => {
   const db = controlled('database', 'manual')
   const health = service({ ready: [db.check], timeoutMs: 50, failureCacheTtlMs: 10_000 })
@@ -119,21 +149,25 @@ t.test('a late success does not turn a timeout into a pass', async (t) => {
 })
 
 t.test('results are cached for the TTL, failures for their own TTL', async (t) => {
+  t.clock.enter()
   const db = controlled('database')
   const health = service({ ready: [db.check], cacheTtlMs: 80 })
   const first = await health.ready()
   t.equal(await health.ready(), first, 'the same report object while cached')
+  t.clock.advance(79)
+  t.equal(await health.ready(), first, 'still cached 1 ms before the TTL')
   t.equal(db.runs, 1)
-  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.clock.advance(1)
   await health.ready()
-  t.equal(db.runs, 2, 'run again after the TTL')
+  t.equal(db.runs, 2, 'run again at the TTL')
 
   const broken = controlled('database', 'fail')
   const h2 = service({ ready: [broken.check], cacheTtlMs: 10_000, failureCacheTtlMs: 40 })
   await h2.ready()
+  t.clock.advance(39)
   await h2.ready()
   t.equal(broken.runs, 1, 'a failure is cached for failureCacheTtlMs')
-  await new Promise((resolve) => setTimeout(resolve, 60))
+  t.clock.advance(1)
   await h2.ready()
   t.equal(broken.runs, 2)
 })

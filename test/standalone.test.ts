@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { makeBotsEnv } from './helpers/bots-env.js'
+import { botsEnv } from './helpers/app.js'
 import { makeSqliteDb } from './helpers/cli.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { closedPort } from './helpers/net.js'
@@ -62,8 +62,7 @@ for (const { label, bin } of nodeLines()) {
   })
 
   t.test(`${label}: ready and startup on MySQL, PostgreSQL and SQLite`, async (t) => {
-    const e = makeBotsEnv()
-    t.teardown(e.remove)
+    const e = botsEnv(t)
     for (const url of [mysql.url, pg.url]) {
       for (const check of ['ready', 'startup']) {
         const r = await run(bin, ['--check', check, '--config-dir', e.configDir, '--database-url', url])
@@ -85,8 +84,7 @@ for (const { label, bin } of nodeLines()) {
   })
 
   t.test(`${label}: --wait passes once Bots' tables appear; gives up when they do not`, async (t) => {
-    const e = makeBotsEnv()
-    t.teardown(e.remove)
+    const e = botsEnv(t)
     const db = await createTestDatabase('wait', [])
     t.teardown(() => db.drop())
     const waiting = run(bin, ['--check', 'startup', '--wait', '20', '--config-dir', e.configDir, '--database-url', db.url])
@@ -107,8 +105,7 @@ for (const { label, bin } of nodeLines()) {
   })
 
   t.test(`${label}: serve answers the probes, drains on SIGTERM and exits 0`, async (t) => {
-    const e = makeBotsEnv()
-    t.teardown(e.remove)
+    const e = botsEnv(t)
     const port = await closedPort()
     const child = spawn(bin, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--drain-delay', '700', '--config-dir', e.configDir, '--database-url', mysql.url], { cwd: alone, env: { PATH: '/usr/bin:/bin' } })
     t.teardown(() => { child.kill('SIGKILL') })
@@ -145,8 +142,7 @@ for (const { label, bin } of nodeLines()) {
     const taken = createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
     t.teardown(() => taken.close())
-    const e = makeBotsEnv()
-    t.teardown(e.remove)
+    const e = botsEnv(t)
     const r = await run(bin, ['serve', '--port', String((taken.address() as AddressInfo).port), '--host', '127.0.0.1', '--config-dir', e.configDir, '--database-url', mysql.url])
     t.equal(r.code, 2)
     t.match(r.stderr, /^bots-healthcheck: error: port \d+ on 127\.0\.0\.1 is already in use\n$/)

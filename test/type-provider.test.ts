@@ -1,6 +1,7 @@
 // Compiled by `npm run typecheck` (strict) and run by tap: the package works in an app that uses
 // @fastify/type-provider-typebox, and its report types fit its exported schemas.
 import t from 'tap'
+import { memoryAdapter } from './helpers/memory-adapter.js'
 import Fastify from 'fastify'
 import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type, { type Static } from 'typebox'
@@ -10,7 +11,7 @@ t.test('the plugin, its decorator and its schemas under the TypeBox type provide
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
   t.teardown(() => app.close())
   await app.register(healthPlugin, {
-    database: { kind: 'memory', async ping () {}, async listTables () { return { names: ['channel', 'routes', 'ta', 'mutex'], caseInsensitive: false } } },
+    database: memoryAdapter(),
     botssys: '/',
     usersys: '/'
   })

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { memoryAdapter } from './helpers/memory-adapter.js'
+import { botsEnv } from './helpers/app.js'
 import { CheckFailure, createHealthService, type Check } from '../lib/index.js'
 import { diskCheck, parseFreeSpace } from '../lib/checks/disk.js'
 import { httpCheck, webserverCheck } from '../lib/checks/http.js'
@@ -16,8 +18,7 @@ import { findProcesses, processCheck } from '../lib/checks/process.js'
 import { tcpCheck } from '../lib/checks/tcp.js'
 import { writableCheck } from '../lib/checks/writable.js'
 import { createBotsHealth } from '../lib/bots.js'
-import { makeBotsEnv } from './helpers/bots-env.js'
-import { runCli } from './helpers/cli.js'
+import { spawnCli } from './helpers/cli.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { PYTHON, pythonXmlRpcServer } from './helpers/xmlrpc.js'
 
@@ -137,20 +138,19 @@ t.test('writable: a writable directory passes and keeps nothing; a read-only mou
 })
 
 t.test('writable: a directory the probing user may not write fails, from the CLI as an unprivileged user', async (t) => {
-  const e = makeBotsEnv()
-  t.teardown(e.remove)
+  const e = botsEnv(t)
   chmodSync(e.root, 0o755)
   const data = join(e.botssys, 'data')
   chmodSync(data, 0o555)
   t.teardown(() => chmodSync(data, 0o755))
   // root writes anywhere, so the probe runs as nobody when the tests run as root
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
-  const canRun = await runCli(['--version'], asNobody)
+  const canRun = await spawnCli(['--version'], asNobody)
   if (canRun.code !== 0) {
     t.comment(`skipped: the unprivileged user cannot run the CLI from this checkout (${canRun.stderr.split('\n')[0] ?? ''})`)
     return
   }
-  const r = await runCli(['--check', 'ready', '--writable', '--json', '--config-dir', e.configDir], asNobody)
+  const r = await spawnCli(['--check', 'ready', '--writable', '--json', '--config-dir', e.configDir], asNobody)
   t.equal(r.code, 1)
   const errors = (JSON.parse(r.stdout) as { errors: string[] }).errors
   t.ok(errors.includes(`writable ${data} is not writable (permission denied)`), errors.join('\n'))
@@ -188,9 +188,8 @@ t.test('createBotsHealth: each check goes to its probes; ports come from bots.in
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve))
   t.teardown(() => web.close())
   const webPort = (web.address() as AddressInfo).port
-  const e = makeBotsEnv({ ini: `[settings]\n[webserver]\nport = ${webPort}\n[jobqueue]\nport = ${server.port}\n[directories]\nbotssys = botssys\nusersys = usersys\n` })
-  t.teardown(e.remove)
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: ['channel', 'routes', 'ta', 'mutex'], caseInsensitive: false }) }
+  const e = botsEnv(t, { ini: `[settings]\n[webserver]\nport = ${webPort}\n[jobqueue]\nport = ${server.port}\n[directories]\nbotssys = botssys\nusersys = usersys\n` })
+  const db = memoryAdapter()
   const marker = `bots-jobqueueserver-${process.pid}`
   const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
   t.teardown(() => { worker.kill('SIGKILL') })
@@ -211,9 +210,8 @@ t.test('createBotsHealth: each check goes to its probes; ports come from bots.in
 })
 
 t.test('liveness with a watched process: not_alive when it is gone, and a bad port in bots.ini fails clearly', async (t) => {
-  const e = makeBotsEnv({ ini: '[jobqueue]\nport = 28_08x\n[directories]\n' })
-  t.teardown(e.remove)
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  const e = botsEnv(t, { ini: '[jobqueue]\nport = 28_08x\n[directories]\n' })
+  const db = memoryAdapter({ tables: [] })
   const health = await createBotsHealth({ database: db, configDir: e.configDir, process: `no-such-process-${process.pid}`, jobqueue: true, cacheTtlMs: 0, failureCacheTtlMs: 0 })
   t.teardown(() => health.close())
   const live = await health.live()
@@ -226,7 +224,7 @@ t.test('liveness with a watched process: not_alive when it is gone, and a bad po
 })
 
 t.test('bad worker options fail at once and name the option', async (t) => {
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  const db = memoryAdapter({ tables: [] })
   const base = { database: db, botssys: '/tmp', usersys: '/tmp' }
   await t.rejects(createBotsHealth({ ...base, process: '' }), /process must be a non-empty string/)
   await t.rejects(createBotsHealth({ ...base, jobqueue: { port: 70000 } }), /jobqueue must be true, false or \{ port: 1-65535/)
@@ -249,7 +247,7 @@ t.test('the plugin: /health/live answers 503 when the watched process is gone, a
   await new Promise((resolve) => worker.once('spawn', resolve))
   const app = Fastify()
   t.teardown(() => app.close())
-  const db = { kind: 'memory', ping: async () => {}, listTables: async () => ({ names: [], caseInsensitive: false }) }
+  const db = memoryAdapter({ tables: [] })
   await app.register(healthPlugin, { database: db, botssys: '/', usersys: '/', process: marker, cacheTtlMs: 0, failureCacheTtlMs: 0 })
   const alive = await app.inject('/health/live')
   t.equal(alive.statusCode, 200)

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../options.js'
 import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs'
 import { lintManifests, ManifestError } from '../k8s/lint.js'
 import type { Args } from './args.js'
@@ -38,7 +39,7 @@ export function lintCommand (args: Args, io: CliIo): number {
   }
   let findings
   try {
-    findings = lintManifests(text, { timeoutMs: args.timeoutMs ?? 500, minStartupSeconds: args.minStartupSeconds })
+    findings = lintManifests(text, { timeoutMs: args.timeoutMs ?? DEFAULTS.timeoutMs, minStartupSeconds: args.minStartupSeconds })
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e
     io.err(`bots-healthcheck: error: ${file}: ${e.message}\n`)

@@ -9,8 +9,30 @@ export const CLI = fileURLToPath(new URL('../../dist/bots-healthcheck.cjs', impo
 
 export interface CliResult { code: number, stdout: string, stderr: string, ms: number }
 
-/** Spawns the built CLI with a clean environment (only PATH and what the test gives). */
-export function runCli (args: string[], opts: { cwd?: string, env?: Record<string, string>, nodeArgs?: string[], uid?: number, gid?: number } = {}): Promise<CliResult> {
+export interface CliOptions { cwd?: string, env?: Record<string, string>, nodeArgs?: string[], uid?: number, gid?: number }
+
+/**
+ * Runs the CLI in this process: `main(argv, env, io)` from the sources, with a clean environment
+ * (only PATH and what the test gives) and the working directory the test asks for. A test that
+ * needs node flags, another user or the real exit spawns it instead (spawnCli).
+ */
+export async function runCli (args: string[], opts: Pick<CliOptions, 'cwd' | 'env'> = {}): Promise<CliResult> {
+  const { main } = await import('../../lib/cli/main.js')
+  const started = Date.now()
+  let stdout = ''
+  let stderr = ''
+  const before = process.cwd()
+  if (opts.cwd !== undefined) process.chdir(opts.cwd)
+  try {
+    const code = await main(args, { PATH: process.env.PATH ?? '', ...opts.env }, { out: (s) => { stdout += s }, err: (s) => { stderr += s } })
+    return { code, stdout, stderr, ms: Date.now() - started }
+  } finally {
+    process.chdir(before)
+  }
+}
+
+/** Spawns the built CLI (dist/, which tap's `before` rebuilds when lib/ is newer) with a clean environment. */
+export function spawnCli (args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const started = Date.now()
   return new Promise((resolve) => {
     execFile(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
