@@ -127,13 +127,15 @@ export function createRunner (options: RunnerOptions): Runner {
     } catch (err) {
       running = Promise.reject(err)
     }
-    running.then(
-      () => decide(result(check, startedAt)),
-      (err: unknown) => decide(result(check, startedAt, err ?? new Error('failed')))
-    ).finally(() => {
+    // The attempt is over when its code settles: forget it before anyone hears the result.
+    const over = (): void => {
       timers.clearTimeout(timer)
       if (state.attempt === attempt) delete state.attempt
-    })
+    }
+    running.then(
+      () => { over(); decide(result(check, startedAt)) },
+      (err: unknown) => { over(); decide(result(check, startedAt, err ?? new Error('failed'))) }
+    )
     return attempt
   }
 
