@@ -8,9 +8,6 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { healthPlugin, type Check } from '../lib/index.js'
 import { closedPort } from './helpers/net.js'
-import { faultSuite } from './helpers/serial.js'
-
-faultSuite(t)
 
 const db = memoryAdapter()
 const base = { database: db, botssys: '/', usersys: '/' }

@@ -14,9 +14,6 @@ import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { closedPort } from './helpers/net.js'
 import { nodeLines } from './helpers/node-lines.js'
 import { createTestPgDatabase, type TestPgDatabase } from './helpers/postgres.js'
-import { faultSuite } from './helpers/serial.js'
-
-faultSuite(t)
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 const alone = mkdtempSync(join(tmpdir(), 'cli-alone-'))

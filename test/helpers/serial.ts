@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 
-// The fault suites (hung databases, cut links, signals, other Node lines) run one at a time, never
+// The fault suites (hung databases, cut links: faults, hardening) run one at a time, never
 // two at once, while the unit and integration suites share the other job. tap has no per-file
 // serial flag, so each fault suite holds this lock for its whole file. A lock whose holder has
 // died (tap's timeout kills it) is taken over.

@@ -1,7 +1,7 @@
 // bots.ini read as Bots reads it, case by case against Python's configparser.RawConfigParser (the
 // class Bots' BotsConfig extends). With python3 on the machine the oracle runs live and must also
 // agree with the recorded results; without it, the recorded results are the oracle.
-// Re-record after changing the corpus: BOTS_INI_RECORD=1 npx tap test/bots-ini-differential.test.ts
+// Re-record after changing the corpus: BOTS_INI_RECORD=1 npx tap test/unit.test.ts
 // (BOTS_INI_PYTHON names another interpreter; a missing one falls back to the recorded results).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
