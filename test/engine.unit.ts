@@ -4,32 +4,10 @@ import t from 'tap'
 import type { Check } from '../lib/check.js'
 import { CheckFailure } from '../lib/check.js'
 import { drainReport, LIVE_REPORT, liveReport, memoOnResults, readyReport, selectChecks, startupReport, UnknownCheckError } from '../lib/engine/report.js'
-import { type CheckResult, createRunner, type Timers } from '../lib/engine/runner.js'
+import { type CheckResult, createRunner } from '../lib/engine/runner.js'
+import { fakeTime } from './helpers/fake-time.js'
 import { isHealthy, statusCode } from '../lib/writers/status.js'
 import { schemaErrors } from './helpers/schema.js'
-
-/** A clock and timers the test moves by hand. */
-function fakeTime () {
-  let now = 1000
-  const due: { at: number, fn: () => void, id: number }[] = []
-  let next = 0
-  const timers: Timers = {
-    setTimeout (fn, ms) { const id = ++next; due.push({ at: now + ms, fn, id }); return id },
-    clearTimeout (id) { const i = due.findIndex((d) => d.id === id); if (i >= 0) due.splice(i, 1) }
-  }
-  return {
-    clock: { now: () => now, wallNow: () => Date.UTC(2026, 11, 2) + now },
-    timers,
-    get pending () { return due.length },
-    advance (ms: number) {
-      now += ms
-      for (const d of due.filter((d) => d.at <= now)) {
-        due.splice(due.indexOf(d), 1)
-        d.fn()
-      }
-    }
-  }
-}
 
 const base = { timeoutMs: 100, cacheTtlMs: 1000, failureCacheTtlMs: 250, exposeReasons: true, secrets: ['S3cret'] }
 const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await Promise.resolve() }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import t from 'tap'
 import { type Check, CheckFailure, createHealthService, type HealthServiceOptions } from '../lib/index.js'
+import { fakeTime } from './helpers/fake-time.js'
 import { schemaErrors } from './helpers/schema.js'
 
 /** A check under the test's control: counts its runs, and each run waits for `pass()`/`fail()`, or not. */
@@ -52,22 +53,22 @@ t.test('checks run in parallel', async (t) => {
   t.equal((await pending).status, 'ready')
 })
 
-/** Lets every promise callback queued so far run (the fake clock patches setImmediate). */
+/** Lets every promise callback queued so far run. */
 async function flush (): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve()
 }
 
 t.test('a check that never settles is false with a timeout error, at the deadline and not before', async (t) => {
-  t.clock.enter()
+  const time = fakeTime()
   const hung = controlled('database', 'manual')
   const ok = controlled('usersys')
-  const health = service({ ready: [{ ...hung.check, label: 'Database' }, ok.check], timeoutMs: 100 })
+  const health = service({ ready: [{ ...hung.check, label: 'Database' }, ok.check], timeoutMs: 100, ...time.inject })
   let settled = false
   const pending = health.ready().finally(() => { settled = true })
-  t.clock.advance(99)
+  time.advance(99)
   await flush()
   t.equal(settled, false, 'still waiting 1 ms before the deadline')
-  t.clock.advance(1)
+  time.advance(1)
   const report = await pending
   t.equal(report.details?.database?.durationMs, 100)
   t.same(report.checks, { database: false, usersys: true })
@@ -88,17 +89,17 @@ t.test('concurrent callers share one run (single-flight)', async (t) => {
 
 t.test('a caller that joins a run in flight is answered by that run\'s deadline', async (t) => {
   const db = controlled('database', 'manual')
-  t.clock.enter()
-  const health = service({ ready: [db.check], timeoutMs: 150 })
+  const time = fakeTime()
+  const health = service({ ready: [db.check], timeoutMs: 150, ...time.inject })
   const first = health.ready()
   t.equal(db.runs, 1, 'the run has started')
-  t.clock.advance(60)
+  time.advance(60)
   let joinerDone = false
   const second = health.ready().finally(() => { joinerDone = true })
-  t.clock.advance(89)
+  time.advance(89)
   await flush()
   t.equal(joinerDone, false, 'the joiner is still waiting 1 ms before the run\'s deadline')
-  t.clock.advance(1)
+  time.advance(1)
   const [a, b] = await Promise.all([first, second])
   t.equal(a, b, 'the joiner gets the run\'s report, at the run\'s deadline: 90 ms after joining')
   t.equal(a.status, 'not_ready')
@@ -122,19 +123,19 @@ t.test('at most one attempt is in flight: after a deadline, no new attempt until
 })
 
 t.test('an attempt that never settles is forgotten after 20 deadlines (30 s at least), and only then', async (t) => {
-  t.clock.enter()
+  const time = fakeTime()
   const db = controlled('database', 'manual')
-  const health = service({ ready: [db.check], timeoutMs: 500 })
+  const health = service({ ready: [db.check], timeoutMs: 500, ...time.inject })
   const first = health.ready()
-  t.clock.advance(500)
+  time.advance(500)
   t.equal((await first).status, 'not_ready')
-  t.clock.advance(30_000 - 500 - 1)
+  time.advance(30_000 - 500 - 1)
   t.match((await health.ready()).errors, [/previous attempt still pending/], '1 ms before: still the pending rule')
   t.equal(db.runs, 1)
-  t.clock.advance(1)
+  time.advance(1)
   const second = health.ready()
   t.equal(db.runs, 2, 'then a new attempt, so that a check that never settles cannot wedge the probe for good')
-  t.clock.advance(500)
+  time.advance(500)
   await second
 })
 
@@ -149,25 +150,25 @@ t.test('a late success does not turn a timeout into a pass', async (t) => {
 })
 
 t.test('results are cached for the TTL, failures for their own TTL', async (t) => {
-  t.clock.enter()
+  const time = fakeTime()
   const db = controlled('database')
-  const health = service({ ready: [db.check], cacheTtlMs: 80 })
+  const health = service({ ready: [db.check], cacheTtlMs: 80, ...time.inject })
   const first = await health.ready()
   t.equal(await health.ready(), first, 'the same report object while cached')
-  t.clock.advance(79)
+  time.advance(79)
   t.equal(await health.ready(), first, 'still cached 1 ms before the TTL')
   t.equal(db.runs, 1)
-  t.clock.advance(1)
+  time.advance(1)
   await health.ready()
   t.equal(db.runs, 2, 'run again at the TTL')
 
   const broken = controlled('database', 'fail')
-  const h2 = service({ ready: [broken.check], cacheTtlMs: 10_000, failureCacheTtlMs: 40 })
+  const h2 = service({ ready: [broken.check], cacheTtlMs: 10_000, failureCacheTtlMs: 40, ...time.inject })
   await h2.ready()
-  t.clock.advance(39)
+  time.advance(39)
   await h2.ready()
   t.equal(broken.runs, 1, 'a failure is cached for failureCacheTtlMs')
-  t.clock.advance(1)
+  time.advance(1)
   await h2.ready()
   t.equal(broken.runs, 2)
 })
