@@ -235,6 +235,7 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
     disk: diskOption(o.disk)
   }
   const checks = userChecks(o.checks)
+  const databaseOnly = o.databaseOnly ?? envFlag(env.HEALTH_CHECK_DB_ONLY)
   // Last, so that a bad option is named even where the database is missing too.
   if (o.database === undefined || o.database === null) throw new HealthOptionsError('database', missingDatabase)
   return {
@@ -243,7 +244,7 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
     botssys: o.botssys,
     usersys: o.usersys,
     requiredTables: o.requiredTables ?? DEFAULTS.requiredTables,
-    databaseOnly: o.databaseOnly ?? envFlag(env.HEALTH_CHECK_DB_ONLY),
+    databaseOnly,
     env,
     worker,
     checks,
@@ -251,7 +252,7 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
       timeoutMs: o.timeoutMs ?? DEFAULTS.timeoutMs,
       cacheTtlMs: o.cacheTtlMs ?? DEFAULTS.cacheTtlMs,
       failureCacheTtlMs: o.failureCacheTtlMs ?? DEFAULTS.failureCacheTtlMs,
-      readyMode: (o.databaseOnly ?? envFlag(env.HEALTH_CHECK_DB_ONLY)) ? 'database_only' : undefined,
+      readyMode: databaseOnly ? 'database_only' : undefined,
       startupLatch: o.startupLatch ?? DEFAULTS.startupLatch,
       exposeReasons: o.exposeReasons ?? DEFAULTS.exposeReasons,
       secrets: [...(o.secrets ?? [])],
