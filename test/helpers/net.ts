@@ -75,6 +75,9 @@ export async function mysqlProxy (targetPort: number, targetHost = '127.0.0.1'):
   let accepted = 0
   let isCut = false
   const state = { delayMs: 0 }
+  // The answers held back by delayMs: cleared with their connection, so that a stalled answer
+  // never keeps the test process alive after the proxy is closed.
+  const held = new Set<NodeJS.Timeout>()
   const server = createServer((client) => {
     if (isCut) {
       client.destroy()
@@ -85,7 +88,12 @@ export async function mysqlProxy (targetPort: number, targetHost = '127.0.0.1'):
     sockets.add(client)
     sockets.add(upstream)
     const drop = (): void => { client.destroy(); upstream.destroy() }
-    client.on('close', () => { sockets.delete(client); upstream.destroy() })
+    const mine = new Set<NodeJS.Timeout>()
+    client.on('close', () => {
+      sockets.delete(client)
+      upstream.destroy()
+      for (const timer of mine) { clearTimeout(timer); held.delete(timer) }
+    })
     upstream.on('close', () => { sockets.delete(upstream); client.destroy() })
     client.on('error', drop)
     upstream.on('error', drop)
@@ -101,8 +109,17 @@ export async function mysqlProxy (targetPort: number, targetHost = '127.0.0.1'):
       upstream.write(chunk)
     })
     upstream.on('data', (chunk: Buffer) => {
-      if (state.delayMs > 0) setTimeout(() => { if (!client.destroyed) client.write(chunk) }, state.delayMs)
-      else client.write(chunk)
+      if (state.delayMs <= 0) {
+        client.write(chunk)
+        return
+      }
+      const timer = setTimeout(() => {
+        mine.delete(timer)
+        held.delete(timer)
+        if (!client.destroyed) client.write(chunk)
+      }, state.delayMs)
+      mine.add(timer)
+      held.add(timer)
     })
   })
   const port = await listen(server)
@@ -118,6 +135,10 @@ export async function mysqlProxy (targetPort: number, targetHost = '127.0.0.1'):
       for (const s of sockets) s.destroy()
     },
     restore () { isCut = false },
-    close: () => closeServer(server, sockets)
+    close: () => {
+      for (const timer of held) clearTimeout(timer)
+      held.clear()
+      return closeServer(server, sockets)
+    }
   }
 }
