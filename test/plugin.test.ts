@@ -80,15 +80,17 @@ t.test('ready is 503 when the database refuses connections', async (t) => {
 
 t.test('ready is 503 inside the deadline when the database accepts TCP and never answers', async (t) => {
   const hung = await hungServer()
-  t.teardown(() => hung.close())
-  const pool = createPool({ host: '127.0.0.1', port: hung.port, user: 'root', connectTimeout: 2000 })
+  // the driver would give up at its connect timeout, 20 s: the answer comes at the deadline
+  const pool = createPool({ host: '127.0.0.1', port: hung.port, user: 'root', connectTimeout: 20_000 })
   t.teardown(() => new Promise<void>((resolve) => pool.end(() => resolve())))
+  // closed before the pool (teardowns run last first): mysql2's end() waits for a pending connect
+  t.teardown(() => hung.close())
   const fastify = await app(t, { configDir: env(t).configDir, database: pool, timeoutMs: 200 })
   const started = Date.now()
   const res = await fastify.inject('/health/ready')
   const elapsed = Date.now() - started
   t.equal(res.statusCode, 503)
-  t.ok(elapsed < 200 + 150, `answered in ${elapsed} ms, deadline 200 ms`)
+  t.ok(elapsed >= 195 && elapsed < 200 + 1500, `answered in ${elapsed} ms, deadline 200 ms`)
   t.match(res.json().errors, ['Database check failed: timed out after 200 ms'])
   t.equal(schemaErrors('BotsHealthReadyReport', res.json()), '')
 })

@@ -43,7 +43,7 @@ t.test('jobqueue: an answering SimpleXMLRPCServer passes; a wedged one fails by 
   const wedged = await outcome(jobqueueCheck({ port: server.port }), 300)
   t.equal(wedged.ok, false)
   t.equal(wedged.error, 'Jobqueue check failed: timed out after 300 ms', 'the kernel accepted the connection; no answer came')
-  t.ok(wedged.ms < 1000, `answered in ${wedged.ms} ms`)
+  t.ok(wedged.ms < 300 + 1500, `answered in ${wedged.ms} ms, deadline 300 ms (wedged, it would never answer)`)
 })
 
 t.test('jobqueue: refused, and a listener that never answers', async (t) => {
