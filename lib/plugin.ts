@@ -7,8 +7,8 @@ import type { Report } from './engine/report.js'
 import { HealthOptionsError } from './options-error.js'
 import { type BotsHealthOptions, type PluginOnlyOptions, resolveBotsOptions, resolvePluginOptions } from './options.js'
 import { schemas } from './schemas.js'
-import type { HealthService, ProbeOptions } from './service.js'
-import { formatOf, WRITERS } from './writers/index.js'
+import { directProbes, type HealthService, type ProbeOptions } from './service.js'
+import { type Format, formatOf, WRITERS } from './writers/index.js'
 import { statusCode } from './writers/status.js'
 
 export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' | 'logger'>, PluginOnlyOptions {
@@ -129,14 +129,12 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
 
   // Reports are frozen and reused while their results are cached, so each is rendered once per
   // format and then sent as the same string.
-  const rendered = new Map<string, WeakMap<object, string>>()
-  function send (reply: FastifyReply, report: Report, code: number, type: string, render: (r: Report) => string): FastifyReply {
-    reply.code(code).header('cache-control', NO_STORE).type(type)
-    let cache = rendered.get(type)
-    if (cache === undefined) rendered.set(type, cache = new WeakMap())
-    let body = cache.get(report)
-    if (body === undefined) cache.set(report, body = render(report))
-    return reply.send(body)
+  const rendered: Record<Format, WeakMap<Report, string>> = { json: new WeakMap(), 'health+json': new WeakMap(), text: new WeakMap() }
+  function send (reply: FastifyReply, report: Report, format: Format, route: string): FastifyReply {
+    const writer = WRITERS[format]
+    let body = rendered[format].get(report)
+    if (body === undefined) rendered[format].set(report, body = writer.render(report, { route, componentTypes: service.componentTypes ?? {} }))
+    return reply.code(statusCode(report)).header('cache-control', NO_STORE).type(writer.contentType).send(body)
   }
 
   const querystring = {
@@ -155,19 +153,26 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
     return Object.fromEntries([...codes.map((c) => [c, { description: c === 200 ? 'Healthy' : 'Unhealthy', content }]), [400, { description: 'Bad Request', content: { 'application/json': { schema: ref('BotsHealthProbeError') } } }]])
   }
 
+  const probes = directProbes(service)
   function probe (name: 'live' | 'ready' | 'startup', path: string, summary: string, only?: string): void {
     const reportId = name === 'live' ? 'BotsHealthLiveReport' : name === 'ready' ? 'BotsHealthReadyReport' : 'BotsHealthStartupReport'
-    const run = name === 'live' ? () => service.live() : name === 'ready' ? (o: ProbeOptions) => service.ready(o) : (o: ProbeOptions) => service.startup(o)
+    const run = name === 'live' ? () => probes.live() : name === 'ready' ? (o?: ProbeOptions) => probes.ready(o) : (o?: ProbeOptions) => probes.startup(o)
+    const onlyThis: ProbeOptions | undefined = only !== undefined ? Object.freeze({ only }) : undefined
+    const routeName = only !== undefined ? `${name}/${only}` : name
     route(path, {
       summary,
       produces: ['application/json', 'application/health+json', 'text/plain'],
       ...(name === 'live' ? {} : { querystring }),
       response: responses(reportId, name === 'live' ? [200] : [200, 503])
-    }, async (req, reply) => {
+    }, (req, reply) => {
       const query = req.query as { verbose?: string, exclude?: string[] }
-      const report: Report = await run(only !== undefined ? { only } : { exclude: query.exclude ?? [] })
-      const writer = WRITERS[formatOf(query.verbose, req.headers.accept)]
-      return send(reply, report, statusCode(report), writer.contentType, (r) => writer.render(r, { route: only !== undefined ? `${name}/${only}` : name, componentTypes: service.componentTypes ?? {} }))
+      const format = formatOf(query.verbose, req.headers.accept)
+      // A cached answer is sent at once; a promise only while a check runs. A throw (an unknown
+      // check) goes to the route's error handler either way.
+      const report = run(onlyThis ?? (query.exclude !== undefined ? { exclude: query.exclude } : undefined))
+      if (report instanceof Promise) return report.then((r) => send(reply, r, format, routeName))
+      send(reply, report, format, routeName)
+      return undefined
     })
   }
 

@@ -1,6 +1,5 @@
-import type { Check } from './check.js'
 import { drainReport, LIVE_REPORT, liveReport, memoOnResults, type ProbeOptions, readyReport, type ReportOptions, selectChecks, startupReport } from './engine/report.js'
-import { createRunner, type CheckResult } from './engine/runner.js'
+import { createRunner } from './engine/runner.js'
 import { transitionLog } from './engine/transitions.js'
 import { type HealthServiceOptions, resolveServiceOptions, type ResolvedServiceOptions } from './options.js'
 import type { LiveReport, ReadyReport, StartupReport } from './schemas.js'
@@ -30,55 +29,88 @@ export function createHealthService (options: HealthServiceOptions): HealthServi
   return serviceOf(resolveServiceOptions(options))
 }
 
+/**
+ * The probes as the service runs them: a report as soon as it is known (every result cached),
+ * a promise only while a check runs. The public methods wrap them in a promise; the plugin's
+ * routes call them directly, so that a cached answer costs no promise.
+ */
+export interface DirectProbes {
+  live (): LiveReport | Promise<LiveReport>
+  ready (options?: ProbeOptions): ReadyReport | Promise<ReadyReport>
+  startup (options?: ProbeOptions): StartupReport | Promise<StartupReport>
+}
+
+const direct = new WeakMap<HealthService, DirectProbes>()
+
+/** The direct probes of a service this module made; for any other service, its public methods. */
+export function directProbes (service: HealthService): DirectProbes {
+  return direct.get(service) ?? service
+}
+
+/** `f` of a value, or of a promise's value once it comes. */
+function then<T, R> (v: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
+  return v instanceof Promise ? v.then(f) : f(v)
+}
+
 /** The service over options already resolved (the Bots composition validates them once). */
 export function serviceOf (o: ResolvedServiceOptions): HealthService {
   const runner = createRunner(o)
   const observe = transitionLog(o.logger)
   const reportOptions: ReportOptions = { exposeReasons: o.exposeReasons, ...(o.readyMode !== undefined ? { mode: o.readyMode } : {}) }
   const { live: liveChecks, ready: readyChecks, startup: startupChecks } = o
-  const buildLive = memoOnResults((results) => liveReport(liveChecks, results, reportOptions))
-  const buildReady = memoOnResults((results) => readyReport(readyChecks, results, reportOptions))
-  const buildStartup = memoOnResults((results) => startupReport(startupChecks, results, reportOptions))
+  // A report is built, and a transition logged, only when a result changed: the same results
+  // give the same report and the same failing set.
+  const buildLive = memoOnResults((results) => {
+    observe('liveness', liveChecks, results)
+    return liveReport(liveChecks, results, reportOptions)
+  })
+  const buildReady = memoOnResults((results) => {
+    observe('readiness', readyChecks, results)
+    return readyReport(readyChecks, results, reportOptions)
+  })
+  const buildStartup = memoOnResults((results) => {
+    observe('startup', startupChecks, results)
+    return startupReport(startupChecks, results, reportOptions)
+  })
   let draining = false
   let closed = false
   let latched: StartupReport | undefined
   let drained: ReadyReport | undefined
   const drainedReport = (): ReadyReport => (drained ??= drainReport(readyChecks, readyChecks.map((c) => runner.last(c)), reportOptions))
 
-  const settled = async (checks: readonly Check[]): Promise<readonly CheckResult[]> => {
-    const ran = runner.runAll(checks)
-    return ran instanceof Promise ? await ran : ran
-  }
-
   const componentTypes: Record<string, string> = {}
   for (const c of [...liveChecks, ...readyChecks, ...startupChecks]) componentTypes[c.name] ??= c.componentType ?? 'component'
 
-  return {
-    async live () {
+  const probes: DirectProbes = {
+    live () {
       if (liveChecks.length === 0) return LIVE_REPORT
-      const results = await settled(liveChecks)
-      observe('liveness', liveChecks, results)
-      return buildLive(results)
+      return then(runner.runAll(liveChecks), buildLive)
     },
-    async ready (p) {
+    ready (p) {
       const checks = selectChecks(readyChecks, p)
       if (draining) return drainedReport()
-      const results = await settled(checks)
-      if (draining) return drainedReport()
-      if (checks !== readyChecks) return readyReport(checks, results, reportOptions)
-      observe('readiness', readyChecks, results)
-      return buildReady(results)
+      return then(runner.runAll(checks), (results) => {
+        if (draining) return drainedReport()
+        if (checks !== readyChecks) return readyReport(checks, results, reportOptions)
+        return buildReady(results)
+      })
     },
-    async startup (p) {
+    startup (p) {
       const checks = selectChecks(startupChecks, p)
-      if (checks !== startupChecks) return startupReport(checks, await settled(checks), reportOptions)
+      if (checks !== startupChecks) return then(runner.runAll(checks), (results) => startupReport(checks, results, reportOptions))
       if (latched !== undefined) return latched
-      const results = await settled(startupChecks)
-      observe('startup', startupChecks, results)
-      const report = buildStartup(results)
-      if (o.startupLatch && report.status === 'started') latched = report
-      return report
-    },
+      return then(runner.runAll(startupChecks), (results) => {
+        const report = buildStartup(results)
+        if (o.startupLatch && report.status === 'started') latched = report
+        return report
+      })
+    }
+  }
+
+  const service: HealthService = {
+    async live () { return await probes.live() },
+    async ready (p) { return await probes.ready(p) },
+    async startup (p) { return await probes.startup(p) },
     checks: Object.freeze({
       live: Object.freeze(liveChecks.map((c) => c.name)),
       ready: Object.freeze(readyChecks.map((c) => c.name)),
@@ -96,4 +128,6 @@ export function serviceOf (o: ResolvedServiceOptions): HealthService {
       await o.onClose?.()
     }
   }
+  direct.set(service, probes)
+  return service
 }

@@ -5,7 +5,7 @@ import { botsEnv, healthApp } from './helpers/app.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyMysql from '@fastify/mysql'
 import { createPool } from 'mysql2'
-import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
+import { healthPlugin, type HealthPluginOptions, type HealthService } from '../lib/index.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -242,6 +242,35 @@ t.test('a second mount reuses the service', async (t) => {
   await fastify.register(async (child) => { await child.register(healthPlugin, { prefix: '/bots/health', service: fastify.health }) })
   t.equal((await fastify.inject('/health/ready')).statusCode, 200)
   t.equal((await fastify.inject('/bots/health/ready')).statusCode, 200)
+})
+
+t.test('a service of your own making is routed through its methods, its rejections answered as JSON errors', async (t) => {
+  const ready = { status: 'ready', check: 'readiness', checks: { database: true } } as const
+  const mine: HealthService = {
+    live: async () => ({ status: 'ok', check: 'liveness', message: 'Process is alive' }),
+    ready: async (o) => { if (o?.exclude?.includes('database') === true) throw Object.assign(new Error('not today'), { statusCode: 400 }); return ready },
+    startup: async () => { throw new Error('broken service') },
+    checks: { live: [], ready: ['database'], startup: ['database'] },
+    componentTypes: { database: 'datastore' },
+    draining: false,
+    beginDrain () {},
+    close: async () => {}
+  }
+  const fastify = Fastify()
+  t.teardown(() => fastify.close())
+  await fastify.register(healthPlugin, { service: mine })
+  const r = await fastify.inject('/health/ready')
+  t.equal(r.statusCode, 200)
+  t.same(r.json(), ready)
+  t.equal(r.headers['cache-control'], 'no-store')
+  t.equal((await fastify.inject('/health/live')).json().status, 'ok')
+  const refused = await fastify.inject('/health/ready?exclude=database')
+  t.equal(refused.statusCode, 400)
+  t.match(refused.json(), { statusCode: 400, message: 'fastify-bots-health: not today' })
+  const broken = await fastify.inject('/health/startup')
+  t.equal(broken.statusCode, 500)
+  t.match(broken.json(), { statusCode: 500, message: 'fastify-bots-health: broken service' })
+  t.equal(broken.headers['cache-control'], 'no-store')
 })
 
 t.test('ignoreTrailingSlash apps get the same routes', async (t) => {

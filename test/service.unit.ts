@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import t from 'tap'
 import { type Check, CheckFailure, createHealthService, type HealthServiceOptions } from '../lib/index.js'
+import { directProbes } from '../lib/service.js'
 import { fakeTime } from './helpers/fake-time.js'
 import { schemaErrors } from './helpers/schema.js'
 
@@ -171,6 +172,28 @@ t.test('results are cached for the TTL, failures for their own TTL', async (t) =
   time.advance(1)
   await h2.ready()
   t.equal(broken.runs, 2)
+})
+
+t.test('the direct probes answer a cached report as is, a promise only while a check runs; the public methods always promise', async (t) => {
+  const time = fakeTime()
+  const db = controlled('database', 'manual')
+  const health = service({ ready: [db.check], startup: [db.check], cacheTtlMs: 1000, ...time.inject })
+  const probes = directProbes(health)
+  const running = probes.ready()
+  t.ok(running instanceof Promise, 'a check runs: a promise')
+  t.ok(health.ready() instanceof Promise, 'the public method: a promise')
+  db.settleAll()
+  const report = await running
+  t.equal(probes.ready(), report, 'cached: the report itself, no promise')
+  t.equal(probes.startup(), probes.startup(), 'the same for startup, once its result is cached')
+  t.not(probes.startup() instanceof Promise, true)
+  t.equal(await health.ready(), report, 'the public method gives the same report')
+  t.equal(probes.live(), await health.live())
+  t.throws(() => probes.ready({ exclude: ['nope'] }), { name: 'UnknownCheckError', statusCode: 400, message: /no such check: nope/ }, 'an unknown check throws at once')
+  await t.rejects(health.ready({ exclude: ['nope'] }), { name: 'UnknownCheckError', statusCode: 400, message: /no such check: nope/ }, 'and rejects from the public method')
+  t.equal(db.runs, 1)
+  const foreign = { ...health }
+  t.equal(directProbes(foreign), foreign, 'a service this module did not make is used through its own methods')
 })
 
 t.test('reports carry when each result was taken', async (t) => {
