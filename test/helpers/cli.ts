@@ -31,11 +31,18 @@ export async function runCli (args: string[], opts: Pick<CliOptions, 'cwd' | 'en
   }
 }
 
-/** Spawns the built CLI (dist/, which tap's `before` rebuilds when lib/ is newer) with a clean environment. */
+/**
+ * Spawns the built CLI (dist/, which tap's `before` rebuilds when lib/ is newer) with a clean
+ * environment. Run as another user, it goes through `env -u NODE_OPTIONS`: tap adds its coverage
+ * hooks to every child's NODE_OPTIONS, and they would fail to write their records into this
+ * checkout, on stderr, as that user.
+ */
 export function spawnCli (args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const started = Date.now()
+  const node = [...(opts.nodeArgs ?? []), CLI, ...args]
+  const [file, argv] = opts.uid !== undefined ? ['env', ['-u', 'NODE_OPTIONS', process.execPath, ...node]] : [process.execPath, node]
   return new Promise((resolve) => {
-    execFile(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
+    execFile(file, argv, {
       cwd: opts.cwd ?? process.cwd(),
       env: { PATH: process.env.PATH ?? '', ...opts.env },
       timeout: 20_000,
