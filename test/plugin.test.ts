@@ -5,7 +5,7 @@ import { botsEnv, healthApp } from './helpers/app.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyMysql from '@fastify/mysql'
 import { createPool } from 'mysql2'
-import { healthPlugin, type HealthPluginOptions, type HealthService } from '../lib/index.js'
+import { healthPlugin, type HealthPluginOptions, type HealthService, type LiveReport } from '../lib/index.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -247,7 +247,8 @@ t.test('a second mount reuses the service', async (t) => {
 t.test('a service of your own making is routed through its methods, its rejections answered as JSON errors', async (t) => {
   const ready = { status: 'ready', check: 'readiness', checks: { database: true } } as const
   const mine: HealthService = {
-    live: async () => ({ status: 'ok', check: 'liveness', message: 'Process is alive' }),
+    // another promise library's: a thenable that is no native Promise
+    live: () => ({ then: (resolve: (r: LiveReport) => void) => { resolve({ status: 'ok', check: 'liveness', message: 'Process is alive' }) } }) as unknown as Promise<LiveReport>,
     ready: async (o) => { if (o?.exclude?.includes('database') === true) throw Object.assign(new Error('not today'), { statusCode: 400 }); return ready },
     startup: async () => { throw new Error('broken service') },
     checks: { live: [], ready: ['database'], startup: ['database'] },
