@@ -34,8 +34,19 @@ export async function createTestPgDatabase (label: string, tables: readonly stri
       await admin.end()
       const c = new pg.Client({ connectionString: PG_URL })
       await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await c.end()
+      try {
+        // pg's Pool.end() resolves before its clients' sockets are closed. A FORCE drop that came
+        // first would terminate them, and the ending client would throw that error at no one:
+        // wait until the server has seen every connection go (5 s at most, then FORCE).
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+          if (rows[0]?.n === 0) break
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      } finally {
+        await c.end()
+      }
     }
   }
 }
