@@ -170,9 +170,8 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) =>
       // A cached answer is sent at once; a promise only while a check runs. A throw (an unknown
       // check) goes to the route's error handler either way.
       const report = run(onlyThis ?? (query.exclude !== undefined ? { exclude: query.exclude } : undefined))
-      // (`then`, not instanceof: a service of your own may return any promise library's)
-      if (typeof (report as Partial<PromiseLike<Report>>).then === 'function') return Promise.resolve(report).then((r) => send(reply, r, format, routeName))
-      send(reply, report as Report, format, routeName)
+      if (report instanceof Promise) return report.then((r) => send(reply, r, format, routeName))
+      send(reply, report, format, routeName)
       return undefined
     })
   }

@@ -42,9 +42,16 @@ export interface DirectProbes {
 
 const direct = new WeakMap<HealthService, DirectProbes>()
 
-/** The direct probes of a service this module made; for any other service, its public methods. */
+/**
+ * The direct probes of a service this module made. Any other service is used through its public
+ * methods, their answers made native promises: it may return any promise library's thenable.
+ */
 export function directProbes (service: HealthService): DirectProbes {
-  return direct.get(service) ?? service
+  return direct.get(service) ?? {
+    live: () => Promise.resolve(service.live()),
+    ready: (o) => Promise.resolve(service.ready(o)),
+    startup: (o) => Promise.resolve(service.startup(o))
+  }
 }
 
 /** `f` of a value, or of a promise's value once it comes. */

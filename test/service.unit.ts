@@ -192,8 +192,11 @@ t.test('the direct probes answer a cached report as is, a promise only while a c
   t.throws(() => probes.ready({ exclude: ['nope'] }), { name: 'UnknownCheckError', statusCode: 400, message: /no such check: nope/ }, 'an unknown check throws at once')
   await t.rejects(health.ready({ exclude: ['nope'] }), { name: 'UnknownCheckError', statusCode: 400, message: /no such check: nope/ }, 'and rejects from the public method')
   t.equal(db.runs, 1)
-  const foreign = { ...health }
-  t.equal(directProbes(foreign), foreign, 'a service this module did not make is used through its own methods')
+  const foreign = { ...health, ready: async () => report }
+  const through = directProbes(foreign).ready()
+  t.ok(through instanceof Promise, 'a service this module did not make is used through its own methods, as a promise')
+  t.equal(await through, report)
+  t.equal(db.runs, 1)
 })
 
 t.test('reports carry when each result was taken', async (t) => {
