@@ -5,12 +5,11 @@ import type { Check } from '../lib/check.js'
 import { CheckFailure } from '../lib/check.js'
 import { drainReport, LIVE_REPORT, liveReport, memoOnResults, readyReport, selectChecks, startupReport, UnknownCheckError } from '../lib/engine/report.js'
 import { type CheckResult, createRunner } from '../lib/engine/runner.js'
-import { fakeTime } from './helpers/fake-time.js'
+import { fakeTime, flush } from './helpers/fake-time.js'
 import { isHealthy, statusCode } from '../lib/writers/status.js'
 import { schemaErrors } from './helpers/schema.js'
 
 const base = { timeoutMs: 100, cacheTtlMs: 1000, failureCacheTtlMs: 250, exposeReasons: true, secrets: ['S3cret'] }
-const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await Promise.resolve() }
 
 t.test('the runner takes its clock and timers from its options: a deadline fires when the test says', async (t) => {
   const time = fakeTime()

@@ -7,7 +7,7 @@ import { botsEnv, healthApp } from './helpers/app.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createPool, type Pool, type PoolConnection } from 'mysql2'
 import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
-import { spawnCli } from './helpers/cli.js'
+import { spawnCli, unprivileged } from './helpers/cli.js'
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, mysqlUrlFor, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
@@ -197,13 +197,9 @@ t.test('an unreadable directory is reported as such (probed by an unprivileged u
   chmodSync(e.usersys, 0o000)
   t.teardown(() => chmodSync(e.usersys, 0o755))
   // root reads anything, so the probe runs as nobody when the tests run as root
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
-  const canRun = await spawnCli(['--version'], asNobody)
-  if (canRun.code !== 0) {
-    t.skip(`the unprivileged user cannot run the CLI from this checkout (${canRun.stderr.split('\n')[0] ?? ''})`, () => {})
-    return
-  }
-  const r = await spawnCli(['--check', 'ready', '--json', '--config-dir', e.configDir, '--database-url', db.url], { ...asNobody })
+  const asNobody = await unprivileged(t)
+  if (asNobody === undefined) return
+  const r = await spawnCli(['--check', 'ready', '--json', '--config-dir', e.configDir, '--database-url', db.url], asNobody)
   t.equal(r.code, 1)
   t.equal(r.stderr, '', 'nothing on stderr: no stack trace')
   t.match(JSON.parse(r.stdout).errors, [`usersys directory not readable: ${e.usersys}`])

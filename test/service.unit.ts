@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import t from 'tap'
 import { type Check, CheckFailure, createHealthService, type HealthServiceOptions } from '../lib/index.js'
 import { directProbes } from '../lib/service.js'
-import { fakeTime } from './helpers/fake-time.js'
+import { fakeTime, flush } from './helpers/fake-time.js'
 import { schemaErrors } from './helpers/schema.js'
 
 /** A check under the test's control: counts its runs, and each run waits for `pass()`/`fail()`, or not. */
@@ -53,11 +53,6 @@ t.test('checks run in parallel', async (t) => {
   b.settleAll()
   t.equal((await pending).status, 'ready')
 })
-
-/** Lets every promise callback queued so far run. */
-async function flush (): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}
 
 t.test('a check that never settles is false with a timeout error, at the deadline and not before', async (t) => {
   const time = fakeTime()

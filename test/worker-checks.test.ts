@@ -18,7 +18,7 @@ import { findProcesses, processCheck } from '../lib/checks/process.js'
 import { tcpCheck } from '../lib/checks/tcp.js'
 import { writableCheck } from '../lib/checks/writable.js'
 import { createBotsHealth } from '../lib/bots.js'
-import { spawnCli } from './helpers/cli.js'
+import { spawnCli, unprivileged } from './helpers/cli.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { PYTHON, pythonXmlRpcServer } from './helpers/xmlrpc.js'
 
@@ -144,12 +144,8 @@ t.test('writable: a directory the probing user may not write fails, from the CLI
   chmodSync(data, 0o555)
   t.teardown(() => chmodSync(data, 0o755))
   // root writes anywhere, so the probe runs as nobody when the tests run as root
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
-  const canRun = await spawnCli(['--version'], asNobody)
-  if (canRun.code !== 0) {
-    t.skip(`the unprivileged user cannot run the CLI from this checkout (${canRun.stderr.split('\n')[0] ?? ''})`, () => {})
-    return
-  }
+  const asNobody = await unprivileged(t)
+  if (asNobody === undefined) return
   const r = await spawnCli(['--check', 'ready', '--writable', '--json', '--config-dir', e.configDir], asNobody)
   t.equal(r.code, 1)
   t.equal(r.stderr, '', 'nothing on stderr: no stack trace')

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
+import type { Test } from 'tap'
 import { BOTS_TABLES } from './mysql.js'
 
 export const CLI = fileURLToPath(new URL('../../dist/bots-healthcheck.cjs', import.meta.url))
@@ -53,6 +54,19 @@ export function spawnCli (args: string[], opts: CliOptions = {}): Promise<CliRes
       resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: Date.now() - started })
     })
   })
+}
+
+/**
+ * How to spawn the CLI as a user without root's reach (nobody, when the tests run as root), or
+ * undefined once the test is marked skipped: on a machine where that user cannot read this
+ * checkout (a home directory of mode 0700, say), the CLI cannot run as them at all.
+ */
+export async function unprivileged (t: Test): Promise<CliOptions | undefined> {
+  const as = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+  const canRun = await spawnCli(['--version'], as)
+  if (canRun.code === 0) return as
+  t.skip(`the unprivileged user cannot run the CLI from this checkout (${canRun.stderr.split('\n')[0] ?? ''})`, () => {})
+  return undefined
 }
 
 /** Bots' SQLite database at `<botssys>/sqlitedb/botsdb` with the given tables. */

@@ -28,3 +28,8 @@ export function fakeTime () {
     }
   }
 }
+
+/** Lets every promise callback queued so far run (those chained off them too, a few levels deep). */
+export async function flush (): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+}
