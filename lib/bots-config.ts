@@ -1,6 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { BotsIniError, decodeBotsIni, type IniSections, parseBotsIni } from './bots-ini.js'
+import { FsStuckError, gatedFs } from './fs-gate.js'
 
 export { BotsIniError, parseBotsIni }
 export type { IniSections }
@@ -123,5 +125,70 @@ function readConfigFile (dir: string, iniPath: string): string {
     return decodeBotsIni(buf.subarray(0, length), iniPath)
   } finally {
     closeSync(fd)
+  }
+}
+
+/** bots.ini as it is now: the environment, looked at again when the file may have changed. */
+export interface BotsConfigWatch {
+  /** The environment of the last look, without looking again. */
+  current (): BotsEnvironment
+  /**
+   * The environment now: bots.ini's identity (inode, size, times) is looked at, at most once per
+   * `intervalMs` and through the file-system gate, and the file read again when it changed.
+   */
+  refresh (signal: AbortSignal): Promise<BotsEnvironment>
+}
+
+/** How often bots.ini is looked at for a change, at most. */
+export const BOTS_INI_RECHECK_MS = 1000
+
+function identity (st: { ino: number, size: number, mtimeMs: number, ctimeMs: number, dev: number }): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`
+}
+
+function identityNow (iniPath: string): string {
+  try {
+    return identity(statSync(iniPath))
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'error'
+  }
+}
+
+/**
+ * Follows bots.ini in `configDir`: a sidecar that starts before the entrypoint copies it, a
+ * bots.ini broken or fixed while the probes run, an init container's `--wait` while it appears.
+ * Bots itself reads it when each process starts; the probes follow what the next start would read.
+ */
+export function watchBotsEnvironment (configDir: string, overrides: { botssys?: string | undefined, usersys?: string | undefined } = {}, o: { intervalMs?: number, now?: () => number } = {}): BotsConfigWatch {
+  const intervalMs = o.intervalMs ?? BOTS_INI_RECHECK_MS
+  const now = o.now ?? (() => performance.now())
+  const iniPath = join(resolve(configDir), 'bots.ini')
+  // The identity is taken before the read: a change in between is seen at the next look.
+  let seen = identityNow(iniPath)
+  let env = loadBotsEnvironment(configDir, overrides)
+  let lookedAt = now()
+  let looking: Promise<BotsEnvironment> | undefined
+  const look = async (signal: AbortSignal): Promise<BotsEnvironment> => {
+    let id: string
+    try {
+      id = identity(await gatedFs(iniPath, signal, () => stat(iniPath)))
+    } catch (err) {
+      if (err instanceof FsStuckError || signal.aborted) return env
+      id = (err as NodeJS.ErrnoException).code ?? 'error'
+    }
+    lookedAt = now()
+    if (id !== seen) {
+      seen = id
+      env = loadBotsEnvironment(configDir, overrides)
+    }
+    return env
+  }
+  return {
+    current: () => env,
+    refresh (signal) {
+      if (now() - lookedAt < intervalMs) return Promise.resolve(env)
+      looking ??= look(signal).finally(() => { looking = undefined })
+      return looking
+    }
   }
 }

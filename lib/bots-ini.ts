@@ -176,3 +176,28 @@ function quoteLine (line: string): string {
   if (m !== null) return `a line setting "${m[1]}" (value withheld)`
   return `a line of ${s.length} character${s.length === 1 ? '' : 's'} (withheld: it may hold a secret)`
 }
+
+/** The value of a Unicode decimal digit (`\p{Nd}`): each block of them runs 0-9, and blocks that touch start at a 0. */
+function digitValue (ch: string): number {
+  let cp = ch.codePointAt(0) as number
+  if (cp < 128) return cp - 48
+  let start = cp
+  while (start > 0 && /^\p{Nd}$/u.test(String.fromCodePoint(start - 1))) start--
+  cp -= start
+  return cp % 10
+}
+
+const PY_INT = new RegExp(`^[${WS}]*([+-]?)(\\p{Nd}+(?:_\\p{Nd}+)*)[${WS}]*$`, 'u')
+
+/**
+ * A whole number as Python's `int(text)` (configparser's getint) reads it: whitespace around, a
+ * sign, `_` between digits, and any Unicode decimal digits (`２８０８２` is 28082). Undefined where
+ * Python raises ValueError.
+ */
+export function pythonInt (text: string): number | undefined {
+  const m = PY_INT.exec(text)
+  if (m === null) return undefined
+  let n = 0
+  for (const ch of (m[2] as string).replace(/_/g, '')) n = n * 10 + digitValue(ch)
+  return m[1] === '-' ? -n : n
+}

@@ -5,13 +5,15 @@ import { webserverCheck } from './checks/http.js'
 import { JOBQUEUE_DEFAULT_PORT, jobqueueCheck } from './checks/jobqueue.js'
 import { processCheck } from './checks/process.js'
 import { writableCheck } from './checks/writable.js'
-import { type BotsEnvironment, loadBotsEnvironment } from './bots-config.js'
+import { type BotsConfigWatch, type BotsEnvironment, watchBotsEnvironment } from './bots-config.js'
+import { pythonInt } from './bots-ini.js'
 import { configCheck } from './checks/config.js'
 import { databaseCheck } from './checks/database.js'
 import { directoryCheck, directoryTreeCheck } from './checks/directories.js'
 import { tablesCheck } from './checks/tables.js'
 import type { DatabaseAdapter } from './db/adapter.js'
 import { resolveDatabase } from './db/resolve.js'
+import { sqliteAdapter } from './db/sqlite.js'
 import { HealthOptionsError } from './options-error.js'
 import { type BotsHealthOptions, type BotsLayout, resolveBotsOptions, type ResolvedBotsOptions, type ResolvedWorkerOptions } from './options.js'
 import { type HealthService, serviceOf } from './service.js'
@@ -23,14 +25,14 @@ export type { BotsHealthOptions, BotsLayout, UserCheck } from './options.js'
 
 /**
  * A port from bots.ini as Bots' `getint` reads it (Python's int(): blanks around, a sign, `_`
- * between digits), else the default when the key is absent; a string saying why when it is bad.
+ * between digits, any Unicode digits), else the default when the key is absent; a string saying
+ * why when it is bad.
  */
 export function botsPort (environment: BotsEnvironment | undefined, section: string, fallback: number): number | string {
   const raw = environment?.sections?.[section]?.port
   if (raw === undefined) return fallback
-  const text = raw.trim()
-  const n = /^[+]?\d+(?:_\d+)*$/.test(text) ? Number(text.replace(/[+_]/g, '')) : Number.NaN
-  if (!Number.isInteger(n) || n < 1 || n > 65535) return `[${section}] port in bots.ini is not a port number (Bots stops on it): ${JSON.stringify(raw.slice(0, 20))}`
+  const n = pythonInt(raw)
+  if (n === undefined || n < 1 || n > 65535) return `[${section}] port in bots.ini is not a port number (Bots stops on it): ${JSON.stringify(raw.slice(0, 20))}`
   return n
 }
 
@@ -39,44 +41,98 @@ function misconfigured (name: string, reason: string): Check {
   return { name, async run () { throw new CheckFailure(reason) } }
 }
 
+/** Where botssys and usersys are now, and how to follow bots.ini when they may change. */
+export interface BotsConfig {
+  readonly layout: BotsLayout
+  /** Present when a config dir is in play: bots.ini is followed while the probes run. */
+  readonly watch?: BotsConfigWatch
+}
+
 /** Where botssys and usersys are: explicit paths, else bots.ini in `configDir`/`$BOTS_CONFIG_DIR`. */
 export function resolveLayout (o: Pick<ResolvedBotsOptions, 'configDir' | 'botssys' | 'usersys' | 'env'>): BotsLayout {
+  return resolveBotsConfig(o).layout
+}
+
+export function resolveBotsConfig (o: Pick<ResolvedBotsOptions, 'configDir' | 'botssys' | 'usersys' | 'env'>): BotsConfig {
   const configDir = o.configDir ?? (o.env.BOTS_CONFIG_DIR !== undefined && o.env.BOTS_CONFIG_DIR !== '' ? o.env.BOTS_CONFIG_DIR : undefined)
   if (configDir === undefined) {
     if (o.botssys === undefined || o.usersys === undefined) {
       throw new HealthOptionsError('configDir', 'is required (or BOTS_CONFIG_DIR, or both botssys and usersys): it is the Bots config dir holding bots.ini')
     }
-    return { botssys: o.botssys, usersys: o.usersys }
+    return { layout: { botssys: o.botssys, usersys: o.usersys } }
   }
-  const environment = loadBotsEnvironment(configDir, { botssys: o.botssys, usersys: o.usersys })
+  const watch = watchBotsEnvironment(configDir, { botssys: o.botssys, usersys: o.usersys })
+  return { layout: layoutOf(watch.current()), watch }
+}
+
+function layoutOf (environment: BotsEnvironment): BotsLayout {
   return { botssys: environment.botssys, usersys: environment.usersys, environment }
 }
 
+/**
+ * A check made from the layout, made again when bots.ini changes what it depends on: each run
+ * looks at bots.ini first (at most once a second, see watchBotsEnvironment).
+ */
+function following (config: BotsConfig, make: (layout: BotsLayout) => Check): Check {
+  const first = make(config.layout)
+  const watch = config.watch
+  if (watch === undefined) return first
+  let made = { environment: watch.current(), check: first }
+  return {
+    name: first.name,
+    ...(first.label !== undefined ? { label: first.label } : {}),
+    ...(first.componentType !== undefined ? { componentType: first.componentType } : {}),
+    async run (signal) {
+      const environment = await watch.refresh(signal)
+      if (made.environment !== environment) made = { environment, check: make(layoutOf(environment)) }
+      await made.check.run(signal)
+    }
+  }
+}
+
+/** The port of a Bots endpoint: given, else from bots.ini, else Bots' default; unknown while bots.ini cannot be read. */
+function endpointPort (layout: BotsLayout, name: 'jobqueue' | 'webserver', given: number | undefined, fallback: number): number | { unknown: string } | { bad: string } {
+  if (given !== undefined) return given
+  const env = layout.environment
+  if (env !== undefined && env.sections === undefined) return { unknown: `${name}: port unknown: ${env.configError ?? 'bots.ini cannot be read'}` }
+  const port = botsPort(env, name, fallback)
+  return typeof port === 'string' ? { bad: `${name}: ${port}` } : port
+}
+
 /** The checks that watch a Bots process beside this one, and which probe each belongs to. */
-export function workerChecks (layout: BotsLayout, o: Partial<ResolvedWorkerOptions>): { live: Check[], ready: Check[], startup: Check[] } {
+export function workerChecks (config: BotsConfig | BotsLayout, o: Partial<ResolvedWorkerOptions>): { live: Check[], ready: Check[], startup: Check[] } {
+  const c: BotsConfig = 'layout' in config ? config : { layout: config }
   const live: Check[] = []
   const ready: Check[] = []
   const startup: Check[] = []
   if (o.process !== undefined) live.push(processCheck(o.process))
-  const endpoint = (name: 'jobqueue' | 'webserver', fallback: number, make: (port: number, host?: string) => Check): Check | undefined => {
-    const given = o[name]
-    if (given === undefined) return undefined
-    const port = given.port ?? botsPort(layout.environment, name, fallback)
-    return typeof port === 'string' ? misconfigured(name, `${name}: ${port}`) : make(port, given.host)
+  const jq = o.jobqueue
+  if (jq !== undefined) {
+    const make = (forLive: boolean) => (layout: BotsLayout): Check => {
+      const port = endpointPort(layout, 'jobqueue', jq.port, JOBQUEUE_DEFAULT_PORT)
+      if (typeof port === 'number') return jobqueueCheck({ port, ...(jq.host !== undefined ? { host: jq.host } : {}) })
+      // Liveness does not guess a port it cannot know: a restart would not teach it the port.
+      if ('unknown' in port) return forLive ? { name: 'jobqueue', label: 'Jobqueue', async run () {} } : misconfigured('jobqueue', port.unknown)
+      return misconfigured('jobqueue', port.bad)
+    }
+    live.push(following(c, make(true)))
+    ready.push(following(c, make(false)))
   }
-  const jobqueue = endpoint('jobqueue', JOBQUEUE_DEFAULT_PORT, (port, host) => jobqueueCheck({ port, ...(host !== undefined ? { host } : {}) }))
-  if (jobqueue !== undefined) {
-    live.push(jobqueue)
-    ready.push(jobqueue)
+  const ws = o.webserver
+  if (ws !== undefined) {
+    ready.push(following(c, (layout) => {
+      const port = endpointPort(layout, 'webserver', ws.port, 8080)
+      if (typeof port === 'number') return webserverCheck({ port, ...(ws.host !== undefined ? { host: ws.host } : {}) })
+      return misconfigured('webserver', 'unknown' in port ? port.unknown : port.bad)
+    }))
   }
-  const webserver = endpoint('webserver', 8080, (port, host) => webserverCheck({ port, ...(host !== undefined ? { host } : {}) }))
-  if (webserver !== undefined) ready.push(webserver)
   if (o.writable === true) {
-    const writable = writableCheck('writable', join(layout.botssys, 'data'))
+    const writable = following(c, (layout) => writableCheck('writable', join(layout.botssys, 'data')))
     ready.push(writable)
     startup.push(writable)
   }
-  if (o.disk !== undefined) ready.push(diskCheck(layout.botssys, o.disk.minFree !== undefined ? { minFree: o.disk.minFree } : {}))
+  const disk = o.disk
+  if (disk !== undefined) ready.push(following(c, (layout) => diskCheck(layout.botssys, disk.minFree !== undefined ? { minFree: disk.minFree } : {})))
   return { live, ready, startup }
 }
 
@@ -84,19 +140,22 @@ export function workerChecks (layout: BotsLayout, o: Partial<ResolvedWorkerOptio
  * Builds the probes' checks for a Bots layout and a database. Database-only mode is Bots'
  * (`HEALTH_CHECK_DB_ONLY`): readiness then runs the database check alone.
  */
-export function botsChecks (layout: BotsLayout, db: DatabaseAdapter, requiredTables: readonly string[], databaseOnly = false): { ready: Check[], startup: Check[] } {
+export function botsChecks (config: BotsConfig | BotsLayout, db: DatabaseAdapter, requiredTables: readonly string[], databaseOnly = false): { ready: Check[], startup: Check[] } {
+  const c: BotsConfig = 'layout' in config ? config : { layout: config }
   const database = databaseCheck(db)
-  const ready = databaseOnly ? [database] : [database, directoryCheck('botssys', layout.botssys), directoryCheck('usersys', layout.usersys)]
+  const botssys = following(c, (layout) => directoryCheck('botssys', layout.botssys))
+  const usersys = following(c, (layout) => directoryCheck('usersys', layout.usersys))
+  const ready = databaseOnly ? [database] : [database, botssys, usersys]
   const startup = [
     database,
     tablesCheck(db, requiredTables),
-    directoryTreeCheck('botssys', layout.botssys, ['data']),
-    directoryCheck('usersys', layout.usersys)
+    following(c, (layout) => directoryTreeCheck('botssys', layout.botssys, ['data'])),
+    usersys
   ]
   // With a config dir in play, both probes say whether bots.ini was loaded: a Bots process whose
   // bots.ini is missing or malformed is neither ready nor started.
-  if (layout.environment !== undefined) {
-    const config = configCheck(layout.environment.configError)
+  if (c.layout.environment !== undefined) {
+    const config = following(c, (layout) => configCheck(layout.environment?.configError))
     if (!databaseOnly) ready.push(config)
     startup.push(config)
   }
@@ -110,11 +169,13 @@ export async function createBotsHealth (options: BotsHealthOptions): Promise<Hea
 
 /** The service over options already resolved. */
 export async function botsHealthOf (o: ResolvedBotsOptions): Promise<HealthService> {
-  const layout = resolveLayout(o)
-  const db = await resolveDatabase(typeof o.database === 'function' ? o.database(layout) : o.database, o.service.timeoutMs)
-  const checks = botsChecks(layout, db, o.requiredTables, o.databaseOnly)
+  const config = resolveBotsConfig(o)
+  const layout = config.layout
+  const option = typeof o.database === 'function' ? o.database(layout) : o.database
+  const db = followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)
+  const checks = botsChecks(config, db, o.requiredTables, o.databaseOnly)
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
-  const worker = workerChecks(layout, o.worker)
+  const worker = workerChecks(config, o.worker)
   const probes = { live: [...worker.live], ready: [...checks.ready, ...(o.databaseOnly ? [] : worker.ready)], startup: [...checks.startup, ...worker.startup] }
   const taken = new Set([...probes.live, ...probes.ready, ...probes.startup, ...worker.ready].map((c) => c.name))
   for (const c of o.checks) {
@@ -131,4 +192,30 @@ export async function botsHealthOf (o: ResolvedBotsOptions): Promise<HealthServi
     secrets: [...o.service.secrets, ...(db.secrets ?? [])],
     onClose: async () => { await db.close?.() }
   })
+}
+
+/** Bots' own SQLite database, where bots.ini puts it (`<botssys>/sqlitedb/botsdb`). */
+function followsBotsIni (option: unknown, config: BotsConfig): boolean {
+  const path = (option as { sqlite?: unknown } | null)?.sqlite
+  return config.watch !== undefined && typeof path === 'string' && path === config.layout.environment?.sqlitePath
+}
+
+/** The SQLite adapter of Bots' default database, opened afresh where bots.ini moves botssys. */
+function followingSqlite (config: BotsConfig): DatabaseAdapter {
+  const watch = config.watch as BotsConfigWatch
+  let current = { path: watch.current().sqlitePath, db: sqliteAdapter(watch.current().sqlitePath) }
+  const now = async (signal: AbortSignal): Promise<DatabaseAdapter> => {
+    const path = (await watch.refresh(signal)).sqlitePath
+    if (path !== current.path) {
+      await current.db.close?.()
+      current = { path, db: sqliteAdapter(path) }
+    }
+    return current.db
+  }
+  return {
+    kind: 'sqlite',
+    ping: async (signal) => { await (await now(signal)).ping(signal) },
+    listTables: async (signal) => await (await now(signal)).listTables(signal),
+    close: async () => { await current.db.close?.() }
+  }
 }

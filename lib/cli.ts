@@ -2,6 +2,7 @@
 // to the process. It never imports Fastify, and loads a database driver only for the checks
 // that need one: it is spawned on every probe of every worker pod.
 import { main } from './cli/main.js'
+import { hardExit } from './fs-gate.js'
 
 main(process.argv.slice(2), process.env, {
   out: (s) => process.stdout.write(s),
@@ -12,10 +13,11 @@ main(process.argv.slice(2), process.env, {
   }
 }).then(
   (code) => {
-    // Exit once the output is flushed: a pending connect must not keep the probe alive.
-    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))
+    // Exit once the output is flushed: a pending connect, or a file-system call that never
+    // returns (hardExit), must not keep the probe alive.
+    process.stdout.write('', () => process.stderr.write('', () => hardExit(code)))
   },
   () => {
-    process.stderr.write('bots-healthcheck: error: the probe could not run\n', () => process.exit(2))
+    process.stderr.write('bots-healthcheck: error: the probe could not run\n', () => hardExit(2))
   }
 )

@@ -21,9 +21,9 @@ const MAX_BODY = 64 * 1024
  * Docker HEALTHCHECK or an exec probe never hangs. Redirects are not followed.
  */
 export function probeUrl (url: string, timeoutMs: number, options: { strictTls?: boolean } = {}): Promise<UrlProbeResult> {
-  const started = Date.now()
+  const started = performance.now()
   const shown = safeUrl(url)
-  const done = (r: Omit<UrlProbeResult, 'check' | 'url' | 'durationMs'>): UrlProbeResult => ({ check: 'url', url: shown, ...r, durationMs: Date.now() - started })
+  const done = (r: Omit<UrlProbeResult, 'check' | 'url' | 'durationMs'>): UrlProbeResult => ({ check: 'url', url: shown, ...r, durationMs: Math.round(performance.now() - started) })
   let u: URL
   try {
     u = new URL(url)

@@ -92,6 +92,7 @@ function checkList (name: string, value: unknown): readonly Check[] {
     if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || c.name === '' || typeof c.run !== 'function') {
       throw new HealthOptionsError(`${name}[${i}]`, 'must be a check: { name: string, run(signal): Promise<void> }')
     }
+    reservedName(`${name}[${i}].name`, c.name)
   })
   return [...value] as Check[]
 }
@@ -389,6 +390,11 @@ function freeSpaceOf (value: unknown): FreeSpace | undefined {
   return typeof value === 'string' ? parseFreeSpace(value) : undefined
 }
 
+/** A check's name is a key of the report's objects: `__proto__` would set their prototype instead. */
+function reservedName (at: string, name: string): void {
+  if (name === '__proto__') throw new HealthOptionsError(at, 'must not be "__proto__" (it is a key of the report\'s checks and details): choose another name')
+}
+
 function userChecks (value: unknown): readonly UserCheck[] {
   if (value === undefined) return []
   if (!Array.isArray(value)) throw new HealthOptionsError('checks', `must be an array of { name, run(signal), probes }, got ${JSON.stringify(value)}`)
@@ -396,6 +402,7 @@ function userChecks (value: unknown): readonly UserCheck[] {
     const at = `checks[${i}]`
     if (typeof c !== 'object' || c === null) throw new HealthOptionsError(at, 'must be { name, run(signal), probes }')
     if (typeof c.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(c.name)) throw new HealthOptionsError(`${at}.name`, `must be 1-64 letters, digits, _ . or - (it is a key of the report and a path), got ${JSON.stringify(c.name)}`)
+    reservedName(`${at}.name`, c.name)
     if (typeof c.run !== 'function') throw new HealthOptionsError(`${at}.run`, 'must be a function (signal) => Promise<void> that rejects when the check fails')
     if (c.probes !== undefined && (!Array.isArray(c.probes) || c.probes.length === 0 || !c.probes.every((p) => p === 'live' || p === 'ready' || p === 'startup'))) {
       throw new HealthOptionsError(`${at}.probes`, `must be a non-empty array of "live", "ready", "startup", got ${JSON.stringify(c.probes)}`)

@@ -6,6 +6,7 @@ import type { DatabaseOption } from './db/resolve.js'
 import type { Report } from './engine/report.js'
 import { HealthOptionsError } from './options-error.js'
 import { type BotsHealthOptions, type PluginOnlyOptions, resolveBotsOptions, resolvePluginOptions } from './options.js'
+import { hardExit } from './fs-gate.js'
 import { schemas } from './schemas.js'
 import { directProbes, type HealthService, type ProbeOptions } from './service.js'
 import { type Format, formatOf, WRITERS } from './writers/index.js'
@@ -212,7 +213,7 @@ function handleSignals (fastify: FastifyInstance, drain: () => void, drainDelayM
     // A close that never ends (a hook that hangs, a socket that stays) must not keep the pod alive.
     setTimeout(() => {
       fastify.log.error({ signal, afterMs: drainDelayMs + FORCE_EXIT_AFTER_MS }, 'close did not finish: exiting')
-      process.exit(1)
+      hardExit(1)
     }, drainDelayMs + FORCE_EXIT_AFTER_MS).unref()
   }
   process.on('SIGTERM', onSignal)

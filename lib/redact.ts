@@ -1,25 +1,78 @@
 // What must never leave the process: credentials in URLs, `password=…` style pairs, bearer
-// tokens, and every secret the caller knows of (a configured password). Redaction always runs
-// before a text is cut, so that a cut cannot split a secret out of its pattern.
+// tokens, and every secret the caller knows of (a configured password).
+//
+// Every step is linear in the length of the text (a driver's error or a user check's message can
+// be hundreds of KB, and all of this runs on the event loop). Known secrets are replaced in the
+// whole text first; then a long text is cut at a token boundary, never inside a token, so that no
+// cut can leave half a secret out of the patterns; then the patterns run on what is left.
 
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)\S*@/gi
-const KEY_VALUE_SECRET = /\b(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|authorization))("?\s*[=:]\s*)(?!(?:YES|NO)\))("[^"]*"|'[^']*'|[^\s;,&)]+)/gi
+/** Longer texts are cut (safely) before the patterns run: reports keep 500 characters at most. */
+export const REDACT_MAX = 4096
+
+const KEY_VALUE_SECRET = /(password|passwd|pwd|secret|token|api[_-]?key|authorization)("?\s*[=:]\s*)(?!(?:YES|NO)\))("[^"]*(?:"|$)|'[^']*(?:'|$)|[^\s;,&)]+)/gi
 const BEARER = /\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi
+const SCHEME = /[a-z][a-z0-9+.-]*:\/\//gi
 const SENSITIVE_PARAM = /pass|pwd|secret|token|key|auth|sig|credential/i
+const ALNUM = /[A-Za-z0-9]/
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/**
- * Replaces each known secret where it stands as a token of its own (not inside a longer word:
- * a password `a` must not garble every `a` of a message), then the patterns above.
- */
-export function redact (text: string, secrets: readonly string[] = []): string {
+/** Each known secret, where it stands as a token of its own (a password `a` must not garble every `a`). */
+function replaceSecrets (text: string, secrets: readonly string[]): string {
   let out = text
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escape(secret)}(?![A-Za-z0-9])`, 'g'), '***')
+  for (const secret of [...new Set(secrets)].sort((a, b) => b.length - a.length)) {
+    if (secret.length === 0 || !out.includes(secret)) continue
+    let result = ''
+    let from = 0
+    for (let at = out.indexOf(secret); at >= 0; at = out.indexOf(secret, at + secret.length)) {
+      const before = out[at - 1]
+      const after = out[at + secret.length]
+      if ((before !== undefined && ALNUM.test(before)) || (after !== undefined && ALNUM.test(after))) continue
+      result += out.slice(from, at) + '***'
+      from = at + secret.length
+    }
+    out = result + out.slice(from)
   }
   return out
-    .replace(URL_CREDENTIALS, '$1***@')
+}
+
+/**
+ * `scheme://user:pass@host` → `scheme://***@host`, in one pass: in each run of non-blank
+ * characters, everything between the first `scheme://` and the last `@` after it goes (a
+ * password may hold `@`).
+ */
+function replaceUrlCredentials (text: string): string {
+  let out = ''
+  let from = 0
+  SCHEME.lastIndex = 0
+  for (let m = SCHEME.exec(text); m !== null; m = SCHEME.exec(text)) {
+    const start = m.index + m[0].length
+    let end = start
+    while (end < text.length && !/\s/.test(text[end] as string)) end++
+    const at = text.lastIndexOf('@', end - 1)
+    if (at >= start) {
+      out += text.slice(from, start) + '***'
+      from = at
+    }
+    SCHEME.lastIndex = end
+  }
+  return out + text.slice(from)
+}
+
+/**
+ * A long text cut to `max` characters without splitting a token: the last, partial run of
+ * non-blank characters is dropped whole (it may hold the start of a URL or a `password=`).
+ */
+function cutAtToken (text: string, max: number): string {
+  if (text.length <= max) return text
+  const head = text.slice(0, max)
+  if (/\s/.test(text[max] as string)) return head + ' …'
+  const blank = head.search(/\s\S*$/)
+  return (blank < 0 ? '' : head.slice(0, blank)) + ' …'
+}
+
+/** Known secrets, then URL credentials, bearer tokens and `key=value` secrets, in linear time. */
+export function redact (text: string, secrets: readonly string[] = []): string {
+  const cutText = cutAtToken(replaceSecrets(text, secrets), REDACT_MAX)
+  return replaceUrlCredentials(cutText)
     .replace(BEARER, '$1 ***')
     .replace(KEY_VALUE_SECRET, '$1$2***')
 }
@@ -46,13 +99,23 @@ export function credentialsOf (url: string): { user: string, password: string } 
   return colon < 0 ? { user: info, password: '' } : { user: info.slice(0, colon), password: info.slice(colon + 1) }
 }
 
-/** The password of a URL, raw and percent-decoded, for a secrets list. */
+/**
+ * The password of a URL for a secrets list: raw, percent-decoded, as a URL parser reads it, and
+ * each piece of it between `/ ? # @` and blanks (a driver that parses a URL whose password is not
+ * encoded takes a piece of it for the password, and may quote that piece).
+ */
 export function urlSecrets (url: string): string[] {
   const password = credentialsOf(url)?.password ?? ''
   if (password === '') return []
-  let decoded = password
-  try { decoded = decodeURIComponent(password) } catch {}
-  return [...new Set([password, decoded])]
+  const found = [password]
+  try { found.push(decodeURIComponent(password)) } catch {}
+  try {
+    const parsed = new URL(url).password
+    found.push(parsed)
+    try { found.push(decodeURIComponent(parsed)) } catch {}
+  } catch {}
+  for (const piece of password.split(/[/?#@\s]+/)) if (piece.length >= 3) found.push(piece)
+  return [...new Set(found.filter((s) => s !== ''))]
 }
 
 /**

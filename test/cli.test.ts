@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -9,6 +8,7 @@ import { makeSqliteDb, runCli, spawnCli, SQLITE_DRIVER, type CliResult } from '.
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
+import { fakeWorker } from './helpers/worker.js'
 
 let db: TestDatabase
 t.before(async () => { db = await createTestDatabase('cli') })
@@ -307,9 +307,7 @@ t.test('bots.ini that Bots cannot use: exit 1 with the reason, never exit 2 with
 t.test('worker flags: live watches the process and the jobqueue; ready adds writable and disk', async (t) => {
   const e = botsEnv(t)
   const marker = `bots-dirmonitor-${process.pid}`
-  const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
-  t.teardown(() => { worker.kill('SIGKILL') })
-  await new Promise((resolve) => worker.once('spawn', resolve))
+  await fakeWorker(t, marker)
   const live = await runCli(['--check', 'live', '--process', marker, '--json'])
   t.equal(live.code, 0, live.stdout + live.stderr)
   t.match(JSON.parse(live.stdout), { status: 'ok', checks: { process: true } })

@@ -21,6 +21,7 @@ import { createBotsHealth } from '../lib/bots.js'
 import { spawnCli, unprivileged } from './helpers/cli.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { PYTHON, pythonXmlRpcServer } from './helpers/xmlrpc.js'
+import { fakeWorker } from './helpers/worker.js'
 
 async function outcome (check: Check, timeoutMs = 500): Promise<{ ok: boolean, error?: string, ms: number }> {
   const service = createHealthService({ ready: [check], startup: [], timeoutMs, cacheTtlMs: 0, failureCacheTtlMs: 0 })
@@ -82,7 +83,7 @@ t.test('process: a running process passes, a missing one and a zombie fail', asy
   await new Promise((resolve) => running.once('exit', resolve))
   const zombie = await outcome(processCheck(marker))
   t.equal(zombie.ok, false)
-  t.match(zombie.error, new RegExp(`^process "${marker}" is a zombie \\(pid \\d+\\)$`))
+  t.match(zombie.error, new RegExp(`^process "${marker}" is a zombie \\(pid \\d+\\): it exited and was not reaped$`))
   t.match(await outcome(processCheck(`${marker}-none`)), { ok: false, error: `no process "${marker}-none" is running (a process in another container is seen only with shareProcessNamespace: true)` })
   t.match(await outcome(processCheck('x', { procDir: join(dir, 'nope') })), { ok: false, error: /cannot read .*nope \(ENOENT\)/ })
 })
@@ -188,9 +189,7 @@ t.test('createBotsHealth: each check goes to its probes; ports come from bots.in
   const e = botsEnv(t, { ini: `[settings]\n[webserver]\nport = ${webPort}\n[jobqueue]\nport = ${server.port}\n[directories]\nbotssys = botssys\nusersys = usersys\n` })
   const db = memoryAdapter()
   const marker = `bots-jobqueueserver-${process.pid}`
-  const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
-  t.teardown(() => { worker.kill('SIGKILL') })
-  await new Promise((resolve) => worker.once('spawn', resolve))
+  await fakeWorker(t, marker)
   const health = await createBotsHealth({ database: db, configDir: e.configDir, process: marker, jobqueue: true, webserver: true, writable: true, disk: { minFree: '1MiB' } })
   t.teardown(() => health.close())
   t.same(health.checks, {
@@ -239,9 +238,7 @@ t.test('the plugin: /health/live answers 503 when the watched process is gone, a
   const { default: Fastify } = await import('fastify')
   const { healthPlugin } = await import('../lib/index.js')
   const marker = `bots-engine-${process.pid}`
-  const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', marker], { stdio: 'ignore' })
-  t.teardown(() => { worker.kill('SIGKILL') })
-  await new Promise((resolve) => worker.once('spawn', resolve))
+  const worker = await fakeWorker(t, marker)
   const app = Fastify()
   t.teardown(() => app.close())
   const db = memoryAdapter({ tables: [] })

@@ -3,8 +3,13 @@ import { access, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
+import { gatedFs } from '../fs-gate.js'
 
-async function assertDirectory (label: string, path: string): Promise<void> {
+async function assertDirectory (label: string, path: string, signal: AbortSignal): Promise<void> {
+  await gatedFs(path, signal, () => directory(label, path))
+}
+
+async function directory (label: string, path: string): Promise<void> {
   let st
   try {
     st = await stat(path)
@@ -27,8 +32,8 @@ export function directoryCheck (name: string, path: string): Check {
   return {
     name,
     componentType: 'system',
-    async run () {
-      await assertDirectory(name, path)
+    async run (signal) {
+      await assertDirectory(name, path, signal)
     }
   }
 }
@@ -38,9 +43,9 @@ export function directoryTreeCheck (name: string, path: string, subdirectories: 
   return {
     name,
     componentType: 'system',
-    async run () {
-      await assertDirectory(name, path)
-      for (const sub of subdirectories) await assertDirectory(`${name}/${sub}`, join(path, sub))
+    async run (signal) {
+      await assertDirectory(name, path, signal)
+      for (const sub of subdirectories) await assertDirectory(`${name}/${sub}`, join(path, sub), signal)
     }
   }
 }

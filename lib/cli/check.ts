@@ -52,21 +52,23 @@ export async function checkCommand (args: Args, env: NodeJS.ProcessEnv, io: CliI
  * the result on a line of its own (`[12.0 s] startup: starting (database, tables failing)`).
  */
 async function waitFor (run: () => Promise<Report>, budgetMs: number, args: Args, io: CliIo): Promise<Report> {
-  const started = Date.now()
+  // The monotonic clock: a wall clock stepped back an hour must not make the wait an hour longer.
+  const now = (): number => performance.now()
+  const started = now()
   let last = ''
   for (;;) {
-    const attemptAt = Date.now()
+    const attemptAt = now()
     const report = await run()
     const failing = report.checks === undefined ? [] : Object.entries(report.checks).filter(([, ok]) => !ok).map(([name]) => name)
     const line = `${report.check}: ${report.status}${failing.length > 0 ? ` (${failing.join(', ')} failing)` : ''}`
     if (line !== last && !args.quiet && !args.json) io.out(`[${((attemptAt - started) / 1000).toFixed(1)} s] ${line}\n`)
     last = line
     if (healthy(report)) return report
-    const elapsed = Date.now() - started
+    const elapsed = now() - started
     if (elapsed >= budgetMs) {
       if (!args.quiet && !args.json) io.out(`gave up after ${(elapsed / 1000).toFixed(1)} s (--wait ${budgetMs / 1000})\n`)
       return report
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(1000 - (Date.now() - attemptAt), budgetMs - elapsed))))
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(1000 - (now() - attemptAt), budgetMs - elapsed))))
   }
 }

@@ -1,7 +1,8 @@
 import { DEFAULTS } from '../options.js'
 import { stringify } from 'yaml'
 import { probeSpecs } from '../k8s/probes.js'
-import type { Args } from './args.js'
+import { type Args, UsageError } from './args.js'
+import { credentialsOf } from '../redact.js'
 import type { CliIo } from './main.js'
 import { EXIT_HEALTHY } from '../writers/text.js'
 
@@ -9,8 +10,34 @@ import { EXIT_HEALTHY } from '../writers/text.js'
 export function probesCommand (args: Args, io: CliIo): number {
   const port = args.port ?? 8080
   const timeoutMs = args.timeoutMs ?? DEFAULTS.timeoutMs
-  const specs = probeSpecs({ timeoutMs, port, prefix: args.prefix, exec: args.exec, ...(args.configDirGiven ? { configDir: args.configDir } : {}) })
+  const checkArgs = args.exec ? execCheckArgs(args) : []
+  if (!args.exec && checkArgs.length === 0 && hasCheckFlags(args)) {
+    throw new UsageError('the check flags (--process, --jobqueue, --webserver, --writable, --disk, --database-url) go with probes --exec; httpGet probes ask the server, which has its own flags (bots-healthcheck serve …)')
+  }
+  const specs = probeSpecs({ timeoutMs, port, prefix: args.prefix, exec: args.exec, checkArgs, ...(args.configDirGiven ? { configDir: args.configDir } : {}) })
   const kind = args.exec ? 'exec probes with the CLI' : `httpGet on port ${port} (the webserver's own port, or a sidecar's: bots-healthcheck serve)`
   io.out(`# Kubernetes probes: ${kind}.\n# timeoutSeconds leaves room beyond the ${timeoutMs} ms check deadline; paste under the container.\n` + stringify(specs))
   return EXIT_HEALTHY
+}
+
+function hasCheckFlags (args: Args): boolean {
+  return args.process !== undefined || args.jobqueue || args.webserver || args.writable || args.disk || args.databaseUrl !== undefined
+}
+
+/**
+ * Every check flag given, passed on to each exec probe as it was given. A database URL with a
+ * password is refused: a probe's command line is in the pod spec, for anyone who can read it.
+ */
+export function execCheckArgs (args: Args): string[] {
+  if (args.databaseUrl !== undefined && (credentialsOf(args.databaseUrl)?.password ?? '') !== '') {
+    throw new UsageError('--database-url holds a password, and a probe\'s command is in the pod spec for anyone to read: give the container DATABASE_URL from a Secret (or Bots\' DB_* variables) and leave --database-url out')
+  }
+  return [
+    ...(args.process !== undefined ? ['--process', args.process] : []),
+    ...(args.jobqueue ? ['--jobqueue'] : []),
+    ...(args.webserver ? ['--webserver'] : []),
+    ...(args.writable ? ['--writable'] : []),
+    ...(args.disk ? (args.minFree !== undefined ? ['--min-free', args.minFree] : ['--disk']) : []),
+    ...(args.databaseUrl !== undefined ? ['--database-url', args.databaseUrl] : [])
+  ]
 }

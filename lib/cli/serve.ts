@@ -7,6 +7,10 @@ import type { CliIo } from './main.js'
 import { healthOptions } from './options.js'
 import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import { redact } from '../redact.js'
+import { errorText } from '../error-text.js'
+
+/** How long the close may take after the drain before the server exits anyway. */
+const CLOSE_LIMIT_MS = 5000
 
 export interface Served {
   /** The address it listens on, e.g. `http://127.0.0.1:9000`. */
@@ -21,6 +25,10 @@ export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo
     // A probe server has no body to parse and nothing to keep alive for long.
     bodyLimit: 1024,
     keepAliveTimeout: 5000,
+    // A client that never finishes its request (slowloris) must not hold the close: once the
+    // drain is over, every connection is cut, and a request has 10 s to arrive whole.
+    forceCloseConnections: true,
+    requestTimeout: 10_000,
     return503OnClosing: false,
     // The probe routes bring their own validator and serializer: no Ajv nor fast-json-stringify
     // instance is built (they are most of what Fastify itself costs in memory).
@@ -38,19 +46,26 @@ export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo
   let stopping = false
   const stop = (signal = 'stop'): void => {
     if (stopping) {
-      app.log.warn({ signal }, 'second signal: closing now')
-      app.close().then(() => resolveClosed(EXIT_HEALTHY), () => resolveClosed(EXIT_ERROR))
+      app.log.warn({ signal }, 'second signal: exiting now')
+      resolveClosed(EXIT_HEALTHY)
       return
     }
     stopping = true
     app.health.beginDrain()
     app.log.info({ signal, drainDelayMs: args.drainDelayMs }, `${signal}: readiness is now 503; closing after the drain delay`)
     setTimeout(() => {
-      app.close().then(() => resolveClosed(EXIT_HEALTHY), (err: unknown) => {
-        app.log.error({ err: redact(String(err), secrets) }, 'close failed')
+      // A close that does not finish (a database driver waiting on a hung connect) must not
+      // keep the pod until its grace period ends.
+      const force = setTimeout(() => {
+        app.log.error({ signal, afterMs: CLOSE_LIMIT_MS }, 'close did not finish: exiting')
+        resolveClosed(EXIT_ERROR)
+      }, CLOSE_LIMIT_MS)
+      app.close().then(() => { clearTimeout(force); resolveClosed(EXIT_HEALTHY) }, (err: unknown) => {
+        clearTimeout(force)
+        app.log.error({ err: redact(errorText(err), secrets) }, 'close failed')
         resolveClosed(EXIT_ERROR)
       })
-    }, args.drainDelayMs).unref()
+    }, args.drainDelayMs)
   }
   io.onSignal?.((signal) => stop(signal))
   app.log.info({ url, checks: app.health.checks }, 'probe server listening')

@@ -41,21 +41,48 @@ export function isMysqlPool (value: unknown): boolean {
 }
 
 const TABLES_SQL = 'SELECT TABLE_NAME AS name, @@lower_case_table_names AS lctn FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()'
+const PING_SQL = 'SELECT DATABASE() AS db, (SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()) AS n'
 const SCHEMA_SQL = 'SELECT DATABASE() AS db, @@lower_case_table_names AS lctn'
+
+/** How old a connection of a pool this package owns may be before it logs in afresh. */
+export const MAX_CONNECTION_AGE_MS = 5000
 
 /**
  * The MySQL/MariaDB adapter on a mysql2 pool. A connection that arrives after the deadline is
  * released at once; a query still running at the deadline has its connection destroyed, so a
  * hung server cannot drain the pool probe by probe.
  */
-export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, secrets?: readonly string[] } = {}): DatabaseAdapter {
+export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, secrets?: readonly string[], maxConnectionAgeMs?: number } = {}): DatabaseAdapter {
   const core = corePoolOf(pool)
   if (core === undefined) throw new TypeError('not a mysql2 pool')
+  // A pooled connection keeps answering after the password changes: a pool this adapter owns
+  // logs in afresh once its connection is older than this (Bots, through Django, logs in anew
+  // for every request). A borrowed pool's connections are the app's, and are left alone.
+  const maxAgeMs = options.owned === true ? options.maxConnectionAgeMs ?? MAX_CONNECTION_AGE_MS : Number.POSITIVE_INFINITY
+  const born = new WeakMap<CoreConnection, number>()
+
+  function connection (signal: AbortSignal, cb: (err: Error | null, conn?: CoreConnection) => void): void {
+    core!.getConnection((err, conn) => {
+      if (err || conn === undefined) return cb(err ?? new Error('no connection'))
+      const now = performance.now()
+      const at = born.get(conn)
+      if (at === undefined) {
+        born.set(conn, now)
+      } else if (now - at > maxAgeMs && !signal.aborted) {
+        conn.destroy()
+        return connection(signal, cb)
+      }
+      cb(null, conn)
+    })
+  }
 
   function query (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(abortError(signal))
-      core!.getConnection((err, conn) => {
+      // A pending connect is not abandoned at the deadline: the attempt stays in flight (the
+      // runner answers "previous attempt still pending" meanwhile) until mysql2's connectTimeout
+      // ends it, so that a hung server costs one connect, not one per probe.
+      connection(signal, (err, conn) => {
         if (err || conn === undefined) return reject(err ?? new Error('no connection'))
         if (signal.aborted) {
           conn.release()
@@ -93,7 +120,12 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, s
     kind: 'mysql',
     secrets: [...new Set([...passwordOf(core), ...(options.secrets ?? [])])],
     async ping (signal) {
-      await query(signal, 'SELECT 1')
+      // More than a round trip: the database itself must still be there for this user (a
+      // pooled connection answers `SELECT 1` after DROP DATABASE or a REVOKE; this does not).
+      const [row] = await query(signal, PING_SQL)
+      if (row?.db !== null && row?.db !== undefined && Number(row.n) === 0) {
+        throw new Error(`database ${JSON.stringify(String(row.db))} is gone, or this user may no longer use it`)
+      }
     },
     async listTables (signal): Promise<TableList> {
       const rows = await query(signal, TABLES_SQL)

@@ -1,4 +1,5 @@
 import type { DatabaseAdapter } from './adapter.js'
+import { MAX_CONNECTION_AGE_MS } from './mysql.js'
 
 // The pools this package opens itself (from a URL or connection options) and so owns: small,
 // with a connect timeout tied to the deadline. Drivers are imported only here, on first use.
@@ -37,7 +38,7 @@ export async function openMysql (c: MysqlConnection, timeoutMs: number, secrets:
 
 export async function openPostgres (connectionString: string, timeoutMs: number, secrets: readonly string[] = []): Promise<DatabaseAdapter> {
   const pg = await import('pg').catch(missing('PostgreSQL', 'pg')) as unknown as { default: { Pool: new (o: object) => object } }
-  const pool = new pg.default.Pool({ connectionString, max: 2, connectionTimeoutMillis: connectTimeoutOf(timeoutMs) })
+  const pool = new pg.default.Pool({ connectionString, max: 2, connectionTimeoutMillis: connectTimeoutOf(timeoutMs), maxLifetimeSeconds: MAX_CONNECTION_AGE_MS / 1000 })
   // an idle client's socket error must not crash the process
   ;(pool as { on (e: string, f: () => void): void }).on('error', () => {})
   const { postgresAdapter } = await import('./postgres.js')

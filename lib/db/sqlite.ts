@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'
+import { FsStuckError, gatedFs } from '../fs-gate.js'
 
 interface Statement { get (): unknown, all (): unknown[] }
 interface Database { prepare (sql: string): Statement, close (): void }
@@ -99,8 +100,9 @@ export function sqliteAdapter (path: string, options: { busyTimeoutMs?: number }
   async function open (signal: AbortSignal): Promise<Database> {
     let st
     try {
-      st = await stat(path)
+      st = await gatedFs(path, signal, () => stat(path))
     } catch (err) {
+      if (err instanceof FsStuckError || signal.aborted) throw err
       drop()
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`SQLite database not found: ${path}`)
       throw err

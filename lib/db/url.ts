@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DatabaseAdapter } from './adapter.js'
-import { redact, safeUrl, urlSecrets } from '../redact.js'
+import { credentialsOf, redact, safeUrl, urlSecrets } from '../redact.js'
+import { HealthOptionsError } from '../options-error.js'
 import { openMysql, openPostgres } from './open.js'
 
 /** True for `sqlite:PATH` and for a plain file path. */
@@ -30,6 +31,10 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
   }
   // The password, as written and decoded, even where the URL is malformed: no error may echo it.
   const secrets = urlSecrets(url)
+  const raw = credentialsOf(url)?.password ?? ''
+  if (/%(?![0-9A-Fa-f]{2})/.test(raw)) {
+    throw new HealthOptionsError('database', `URL's password holds a "%" that starts no escape (the driver would fail at every probe): percent-encode it as %25, e.g. ${redact(safeUrl(url), secrets)} with the password encoded by encodeURIComponent`)
+  }
   let u: URL
   try {
     u = new URL(url)

@@ -1,4 +1,5 @@
 import { type Check, CheckFailure } from '../check.js'
+import { errorText, safeGet } from '../error-text.js'
 import { cut, redact } from '../redact.js'
 import type { CheckDetail } from '../schemas.js'
 
@@ -18,6 +19,12 @@ export interface Clock {
 export interface Timers {
   setTimeout (fn: () => void, ms: number): unknown
   clearTimeout (handle: unknown): void
+  /**
+   * Runs `fn` once the I/O already waiting has been read (the real timers: setImmediate). The
+   * deadline is judged then: on a busy event loop a timer can fire after the answer has arrived
+   * but before it was read, and that answer counts. Without it, `fn` runs at once.
+   */
+  afterIo? (fn: () => void): void
 }
 
 export interface RunnerOptions {
@@ -56,6 +63,8 @@ interface Attempt {
   /** Settles by the deadline at the latest. */
   readonly result: Promise<CheckResult>
   readonly startedAt: number
+  /** True once the result is known (the check settled, or its deadline passed). */
+  decided: boolean
 }
 
 interface CheckState {
@@ -75,7 +84,8 @@ export function stuckAfterMs (timeoutMs: number): number {
 const realClock: Clock = { now: () => performance.now(), wallNow: Date.now }
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  afterIo: (fn) => { setImmediate(fn) }
 }
 
 export function createRunner (options: RunnerOptions): Runner {
@@ -97,8 +107,10 @@ export function createRunner (options: RunnerOptions): Runner {
     const durationMs = Math.round(at - startedAt)
     const checkedAt = new Date(wallNow()).toISOString()
     if (error === undefined) return Object.freeze({ ok: true, durationMs, at, detail: Object.freeze({ status: 'pass', durationMs, checkedAt }) })
-    const raw = error instanceof Error ? error.message : String(error)
-    const max = error instanceof CheckFailure && error.maxLength !== undefined ? error.maxLength : MAX_REASON
+    // Whatever the check rejected with, reading it must not throw (errorText never does).
+    const raw = errorText(error)
+    const maxLength = isCheckFailure(error) ? safeGet(error, 'maxLength') : undefined
+    const max = typeof maxLength === 'number' && maxLength > 0 ? maxLength : MAX_REASON
     const message = cut(redact(raw || `${labelOf(check)} check failed`, secrets), max)
     const detail: CheckDetail = Object.freeze({ status: 'fail', durationMs, checkedAt, error: exposeReasons ? message : REASON_WITHHELD })
     return Object.freeze({ ok: false, error: message, durationMs, at, detail })
@@ -109,18 +121,22 @@ export function createRunner (options: RunnerOptions): Runner {
     const controller = new AbortController()
     let settle!: (r: CheckResult) => void
     const bounded = new Promise<CheckResult>((resolve) => { settle = resolve })
-    let decided = false
+    const attempt: Attempt = { result: bounded, startedAt, decided: false }
     const decide = (r: CheckResult): void => {
-      if (decided) return
-      decided = true
+      if (attempt.decided) return
+      attempt.decided = true
       state.last = r
       settle(r)
     }
-    const timer = timers.setTimeout(() => {
+    const expire = (): void => {
+      if (attempt.decided) return
       decide(result(check, startedAt, new Error(`${labelOf(check)} check failed: timed out after ${timeoutMs} ms`)))
       controller.abort(new Error('deadline exceeded'))
+    }
+    const timer = timers.setTimeout(() => {
+      if (timers.afterIo === undefined) expire()
+      else timers.afterIo(expire)
     }, timeoutMs)
-    const attempt: Attempt = { result: bounded, startedAt }
     let running: Promise<void>
     try {
       running = Promise.resolve(check.run(controller.signal))
@@ -151,8 +167,10 @@ export function createRunner (options: RunnerOptions): Runner {
     if (fresh(state.last, at)) return state.last
     const current = state.attempt
     if (current !== undefined) {
+      // Until its deadline has been judged (which a busy loop may do late), the attempt in flight
+      // is the answer.
+      if (!current.decided) return current.result
       const age = at - current.startedAt
-      if (age < timeoutMs) return current.result
       if (age < stuckAfterMs(timeoutMs)) {
         // The last attempt passed its deadline and still holds its resources: at most one
         // attempt per check is in flight, so answer at once instead of stacking another.
@@ -175,6 +193,11 @@ export function createRunner (options: RunnerOptions): Runner {
     },
     last: (check) => states.get(check)?.last
   }
+}
+
+/** instanceof that cannot throw (a revoked Proxy's getPrototypeOf does). */
+function isCheckFailure (error: unknown): boolean {
+  try { return error instanceof CheckFailure } catch { return false }
 }
 
 export function labelOf (check: Check): string {

@@ -10,6 +10,8 @@ export interface ProbeSettings {
   exec: boolean
   /** For exec probes: the config dir to pass to the CLI. */
   configDir?: string
+  /** For exec probes: the check flags (`--process NAME`, `--jobqueue`, …) every probe passes on; the CLI runs each where it belongs. */
+  checkArgs?: readonly string[]
 }
 
 /** Time the kubelet must leave beyond the deadline: the network, or the CLI's cold start. */
@@ -29,7 +31,7 @@ export function timeoutSecondsFor (timeoutMs: number, exec: boolean): number {
 export function probeSpecs (s: ProbeSettings): Record<'startupProbe' | 'readinessProbe' | 'livenessProbe', Record<string, unknown>> {
   const timeoutSeconds = timeoutSecondsFor(s.timeoutMs, s.exec)
   const action = (check: 'startup' | 'ready' | 'live'): Record<string, unknown> => s.exec
-    ? { exec: { command: ['bots-healthcheck', '--check', check, '--quiet', '--timeout', String(s.timeoutMs), ...(s.configDir !== undefined ? ['--config-dir', s.configDir] : [])] } }
+    ? { exec: { command: ['bots-healthcheck', '--check', check, '--quiet', '--timeout', String(s.timeoutMs), ...(s.configDir !== undefined ? ['--config-dir', s.configDir] : []), ...(s.checkArgs ?? [])] } }
     : { httpGet: { path: `${s.prefix}/${check}`, port: s.port } }
   return {
     startupProbe: { ...action('startup'), ...PERIODS.startup, timeoutSeconds },
