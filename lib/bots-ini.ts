@@ -187,7 +187,9 @@ function digitValue (ch: string): number {
   return cp % 10
 }
 
-const PY_INT = new RegExp(`^[${WS}]*([+-]?)(\\p{Nd}+(?:_\\p{Nd}+)*)[${WS}]*$`, 'u')
+// int() strips ASCII whitespace and the non-ASCII whitespace it maps to a space: not \x1c-\x1f.
+const INT_WS = '\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const PY_INT = new RegExp(`^[${INT_WS}]*([+-]?)(\\p{Nd}+(?:_\\p{Nd}+)*)[${INT_WS}]*$`, 'u')
 
 /**
  * A whole number as Python's `int(text)` (configparser's getint) reads it: whitespace around, a

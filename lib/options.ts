@@ -159,8 +159,9 @@ export interface BotsHealthOptions {
   /** The environment to read `BOTS_CONFIG_DIR` and `HEALTH_CHECK_DB_ONLY` from. Default `process.env`. */
   env?: NodeJS.ProcessEnv
   /**
-   * `process`: liveness also requires a running, non-zombie process whose command line contains
-   * this text (e.g. `bots-jobqueueserver`). Reads /proc: the pod needs `shareProcessNamespace: true`.
+   * `process`: liveness also requires a process that runs this program (e.g. `bots-jobqueueserver`:
+   * its console script, `python -m bots.jobqueueserver`), neither a zombie nor stopped. Reads
+   * /proc: the pod needs `shareProcessNamespace: true`.
    */
   process?: string
   /**

@@ -35,8 +35,10 @@ Runs one health check of a Bots environment and exits 0 (healthy), 1 (unhealthy)
   -v, --version           the version
 
 Checks that watch a Bots process of this pod (also for serve):
-      --process NAME      live: a process whose command line contains NAME runs
-                          and is no zombie (/proc; shareProcessNamespace: true)
+      --process NAME      live: a process that runs NAME (its executable, or
+                          an interpreter's script or -m module) is there, and
+                          is no zombie and not stopped (/proc;
+                          shareProcessNamespace: true)
       --jobqueue          live and ready: the jobqueueserver answers XML-RPC on
                           127.0.0.1:[jobqueue] port of bots.ini (28082)
       --webserver         ready: the webserver answers HTTP below 500 on

@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+// A file system that never answers, made real: a FUSE mount whose daemon never reads its
+// /dev/fuse, so that every call on it waits for ever (as on a hung NFS server). It lives in a
+// private mount namespace (unshare -m) with the command under test, and nowhere else; killing the
+// holder of /dev/fuse ends every call on it (ENOTCONN) and the namespace goes with its processes.
+
+const MOUNT = `
+import ctypes, os, sys, time
+target = sys.argv[1]
+fd = os.open('/dev/fuse', os.O_RDWR)
+libc = ctypes.CDLL(None, use_errno=True)
+opts = ('fd=%d,rootmode=40000,user_id=0,group_id=0' % fd).encode()
+if libc.mount(b'bh-hung', target.encode(), b'fuse', 0, opts) != 0:
+    sys.stderr.write('mount: %s\\n' % os.strerror(ctypes.get_errno())); sys.exit(1)
+sys.stdout.write('mounted\\n'); sys.stdout.flush()
+while True: time.sleep(3600)
+`
+
+/** Why a hung file system cannot be made here, or undefined when it can. */
+export function hungFsUnavailable (): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (a FUSE mount in a private mount namespace)'
+  if (!existsSync('/dev/fuse')) return 'no /dev/fuse'
+  if (spawnSync('unshare', ['-m', '--propagation', 'private', 'true'], { stdio: 'ignore' }).status !== 0) return 'unshare -m is not allowed here'
+  if (spawnSync('python3', ['-c', 'import ctypes'], { stdio: 'ignore' }).status !== 0) return 'python3 not found'
+  return undefined
+}
+
+/**
+ * Runs `command` (argv) in a private mount namespace where `mountPoint` (an existing empty
+ * directory) is a file system that never answers. The child is the shell that runs both; kill
+ * its process group to end them.
+ */
+export function spawnOnHungFs (mountPoint: string, command: readonly string[], o: { env?: Record<string, string> } = {}): ChildProcess {
+  const quoted = command.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
+  const script = `python3 -c "$HUNG_MOUNT" '${mountPoint}' > /dev/null &
+for i in $(seq 1 100); do grep -q ' ${mountPoint} ' /proc/self/mountinfo && break; sleep 0.05; done
+exec ${quoted}`
+  return spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+    detached: true,
+    env: { PATH: process.env.PATH ?? '', ...o.env, HUNG_MOUNT: MOUNT },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+}
+
+/** Ends the namespace: the command, and the daemon that held the mount. */
+export function killGroup (child: ChildProcess): void {
+  try { process.kill(-(child.pid as number), 'SIGKILL') } catch {}
+}

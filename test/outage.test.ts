@@ -1,0 +1,328 @@
+// Round 3 of "never the cause of an outage, never blind to one", against real parts: a real
+// MariaDB whose database is dropped and whose user loses its grant and its password, a file
+// system that never answers (FUSE, in a private mount namespace), the real CLI and `serve`
+// spawned, a slowloris client, a flood of probes, a bots.ini that appears and breaks under a
+// running service. Findings are numbered as in the issue.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createPool } from 'mysql2'
+import { createPool as createPromisePool } from 'mysql2/promise'
+import t, { type Test } from 'tap'
+import { createBotsHealth } from '../lib/bots.js'
+import { mysqlAdapter } from '../lib/db/mysql.js'
+import { botsEnv } from './helpers/app.js'
+import { CLI, makeSqliteDb, runCli } from './helpers/cli.js'
+import { hungFsUnavailable, killGroup, spawnOnHungFs } from './helpers/hung-fs.js'
+import { memoryAdapter } from './helpers/memory-adapter.js'
+import { createTestDatabase } from './helpers/mysql.js'
+import { closedPort } from './helpers/net.js'
+import { faultSuite } from './helpers/serial.js'
+import { fakeWorker } from './helpers/worker.js'
+
+faultSuite(t)
+
+/** Polls `f` until it returns true or `ms` pass; true when it did. */
+async function eventually (f: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+  const until = performance.now() + ms
+  for (;;) {
+    if (await f()) return true
+    if (performance.now() > until) return false
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+interface Served { child: ChildProcess, base: string, exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>, out: () => string }
+
+/** `bots-healthcheck serve` spawned (or `spawnIt`'s process), once it listens. */
+async function serve (t: Test, args: string[], spawnIt?: (argv: string[]) => ChildProcess): Promise<Served> {
+  const port = await closedPort()
+  const argv = [process.execPath, CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args]
+  const child = spawnIt?.(argv) ?? spawn(argv[0] as string, argv.slice(1), { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  t.teardown(() => killGroup(child))
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  t.ok(await eventually(() => out.includes('probe server listening'), 15_000), `serve listens: ${out}`)
+  return { child, base: `http://127.0.0.1:${port}/health`, exited, out: () => out }
+}
+
+// --- A: the database dropped, the grant revoked, the password changed under a pooled connection --
+
+t.test('A: a dropped database and a revoked grant fail ready on the pooled connection at once', async (t) => {
+  const db = await createTestDatabase('dropped')
+  t.teardown(() => db.drop())
+  const pool = createPool({ uri: db.url, connectionLimit: 2 })
+  t.teardown(() => new Promise<void>((resolve) => pool.end(() => resolve())))
+  const health = await createBotsHealth({ database: pool, botssys: '/', usersys: '/', cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  t.teardown(() => health.close())
+  t.equal((await health.ready()).status, 'ready')
+  await db.admin.query(`DROP DATABASE \`${db.name}\``)
+  const gone = await health.ready()
+  t.equal(gone.status, 'not_ready', 'the pooled connection still answers SELECT 1; the check does not stop there')
+  t.match(gone.errors, [`Database check failed: database "${db.name}" is gone, or this user may no longer use it`])
+  await db.admin.query(`CREATE DATABASE \`${db.name}\``)
+  t.equal((await health.ready()).status, 'ready', 'and back')
+})
+
+t.test('A: a changed password fails ready within the connection age of a pool we own (no connect per probe)', async (t) => {
+  const db = await createTestDatabase('password')
+  t.teardown(() => db.drop())
+  const user = `bh_u${process.pid}`
+  // Users are made by an account that may: TEST_MYSQL_ADMIN_URL, else root over TCP (as on these
+  // machines), else the test's own account; where none may, the test says so and skips.
+  const root = createPromisePool({ uri: process.env.TEST_MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/', connectionLimit: 1 })
+  t.teardown(() => root.end())
+  try {
+    await root.query(`CREATE USER IF NOT EXISTS '${user}'@'127.0.0.1' IDENTIFIED BY 'first-Pa55'`)
+    await root.query(`GRANT ALL ON \`${db.name}\`.* TO '${user}'@'127.0.0.1'`)
+  } catch (err) {
+    t.skip(`no account here may create users (${(err as Error).message.slice(0, 80)}): set TEST_MYSQL_ADMIN_URL`, () => {})
+    return
+  }
+  t.teardown(async () => { await root.query(`DROP USER IF EXISTS '${user}'@'127.0.0.1'`) })
+  const u = new URL(db.url)
+  u.username = user
+  u.password = 'first-Pa55'
+  u.hostname = '127.0.0.1'
+  const pool = createPool({ uri: u.toString(), connectionLimit: 2 })
+  let connects = 0
+  pool.on('connection', () => { connects++ })
+  const adapter = mysqlAdapter(pool, { owned: true, maxConnectionAgeMs: 300 })
+  t.teardown(() => adapter.close?.())
+  const health = await createBotsHealth({ database: adapter, botssys: '/', usersys: '/', cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  for (let i = 0; i < 20; i++) t.equal((await health.ready()).status, 'ready')
+  t.ok(connects <= 2, `${connects} connections for 20 probes within the age: the pooled one is reused`)
+  await root.query(`ALTER USER '${user}'@'127.0.0.1' IDENTIFIED BY 'second-Pa55'`)
+  const failed = await eventually(async () => (await health.ready()).status === 'not_ready', 3000)
+  t.ok(failed, 'the next log-in after the age fails')
+  t.match((await health.ready()).errors?.[0], /Database check failed: ER_ACCESS_DENIED_ERROR/)
+  t.notMatch(JSON.stringify(await health.ready()), /first-Pa55|second-Pa55/)
+})
+
+// --- B, C: bots.ini followed while the probes run -------------------------------------------------
+
+t.test('B: a running service sees bots.ini appear, break and be fixed', async (t) => {
+  const e = botsEnv(t, { ini: null })
+  makeSqliteDb(e.botssys)
+  const health = await createBotsHealth({ database: memoryAdapter(), configDir: e.configDir, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  t.teardown(() => health.close())
+  const ready = async (): Promise<boolean> => (await health.ready()).status === 'ready'
+  t.match(await health.ready(), { status: 'not_ready', checks: { config: false } }, 'no bots.ini yet (a native sidecar before the entrypoint copies it)')
+  writeFileSync(join(e.configDir, 'bots.ini'), '[directories]\nbotssys = botssys\nusersys = usersys\n')
+  t.ok(await eventually(ready, 5000), 'ready once bots.ini is there')
+  writeFileSync(join(e.configDir, 'bots.ini'), '[directories\nbotssys = botssys\n')
+  t.ok(await eventually(async () => !(await ready()), 5000), 'a broken bots.ini turns it not ready')
+  t.match((await health.ready()).checks, { config: false })
+  writeFileSync(join(e.configDir, 'bots.ini'), '[directories]\nbotssys = botssys\nusersys = usersys\n')
+  t.ok(await eventually(ready, 5000), 'and a fixed one back')
+})
+
+t.test('B: --wait passes when bots.ini appears during the wait', async (t) => {
+  const e = botsEnv(t, { ini: null })
+  makeSqliteDb(e.botssys)
+  setTimeout(() => writeFileSync(join(e.configDir, 'bots.ini'), '[directories]\nbotssys = botssys\nusersys = usersys\n'), 1500)
+  const r = await runCli(['--check', 'startup', '--wait', '20', '--config-dir', e.configDir])
+  t.equal(r.code, 0, r.stdout)
+  t.ok(r.ms < 10_000, `passed ${r.ms} ms after the start, not at the end of the wait`)
+})
+
+t.test('C: without a readable bots.ini, liveness does not guess the jobqueue port; readiness says why', async (t) => {
+  const e = botsEnv(t, { ini: null })
+  const live = await runCli(['--check', 'live', '--jobqueue', '--config-dir', e.configDir, '--json'])
+  t.equal(live.code, 0, `live exits 0 with no bots.ini: ${live.stdout}`)
+  const health = await createBotsHealth({ database: memoryAdapter(), configDir: e.configDir, jobqueue: true, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  t.teardown(() => health.close())
+  const ready = await health.ready()
+  t.equal(ready.status, 'not_ready')
+  t.ok(ready.errors?.some((line) => /^jobqueue: port unknown: bots.ini not found/.test(line)), String(ready.errors))
+})
+
+// --- 1, D: wrappers and sidecars are not the watched process -------------------------------------
+
+t.test('1, D: run under sh -c, timeout, or beside a serve sidecar with the same --process, a dead worker still fails', async (t) => {
+  const name = `bots-dirmonitor-${process.pid}`
+  const sidecar = await serve(t, ['--process', name, '--config-dir', botsEnv(t).configDir])
+  t.equal((await fetch(`${sidecar.base}/live`)).status, 503, 'the sidecar itself does not count')
+  const wrapped = async (argv: string[]): Promise<number | null> => await new Promise((resolve) => {
+    const child = spawn(argv[0] as string, argv.slice(1), { env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' })
+    child.once('exit', (code) => resolve(code))
+  })
+  const probe = `${process.execPath} ${CLI} --check live --quiet --process ${name}`
+  t.equal(await wrapped(['sh', '-c', `${probe}; exit $?`]), 1, 'sh -c')
+  t.equal(await wrapped(['timeout', '30', process.execPath, CLI, '--check', 'live', '--quiet', '--process', name]), 1, 'timeout')
+  const worker = await fakeWorker(t, name)
+  t.equal(await wrapped(['sh', '-c', `${probe}; exit $?`]), 0, 'the worker itself counts')
+  worker.kill('SIGSTOP')
+  t.teardown(() => { worker.kill('SIGCONT') })
+  const stopped = await runCli(['--check', 'live', '--process', name, '--json'])
+  t.equal(stopped.code, 1, '2: a stopped worker is not alive')
+  t.match(JSON.parse(stopped.stdout).errors, [/is stopped \(pid \d+, state T\)/])
+})
+
+// --- 3: a hung botssys ----------------------------------------------------------------------------
+
+t.test('3: botssys on a file system that never answers: liveness stays fast, the CLI exits, serve stops on SIGTERM', { skip: hungFsUnavailable() ?? false }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'hung-'))
+  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  const mnt = join(root, 'mnt')
+  mkdirSync(mnt)
+  mkdirSync(join(root, 'config'))
+  mkdirSync(join(root, 'usersys'))
+  writeFileSync(join(root, 'config', 'bots.ini'), `[directories]\nbotssys = ${mnt}/botssys\nusersys = usersys\n`)
+  const name = `bots-jobqueueserver-${process.pid}`
+  await fakeWorker(t, name)
+
+  // The exec probe prints its report and exits (by SIGKILL: Node cannot exit normally while a
+  // thread waits on the volume), within its deadline and a margin.
+  const started = performance.now()
+  const cli = spawnOnHungFs(mnt, [process.execPath, CLI, '--check', 'ready', '--timeout', '300', '--config-dir', join(root, 'config'), '--writable', '--disk'])
+  t.teardown(() => killGroup(cli))
+  let printed = ''
+  cli.stdout?.on('data', (d: Buffer) => { printed += d.toString() })
+  const ended = await new Promise<{ code: number | null, signal: string | null }>((resolve) => cli.once('exit', (code, signal) => resolve({ code, signal })))
+  const ms = performance.now() - started
+  t.match(printed, /Status: not_ready/, 'the report is printed')
+  t.match(printed, /botssys/)
+  t.ok(ended.code === 1 || ended.signal === 'SIGKILL', `a failure: ${JSON.stringify(ended)}`)
+  t.ok(ms < 15_000, `exited after ${Math.round(ms)} ms`)
+
+  // serve: ready times out and then fails fast; live answers every time; SIGTERM ends it.
+  const served = await serve(t, ['--config-dir', join(root, 'config'), '--process', name, '--timeout', '300', '--writable', '--disk', '--drain-delay', '0'], (argv) => spawnOnHungFs(mnt, argv))
+  for (let i = 0; i < 4; i++) {
+    t.equal((await fetch(`${served.base}/ready`)).status, 503)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+  }
+  const stuck = await (await fetch(`${served.base}/ready`)).json() as { errors: string[] }
+  t.ok(stuck.errors.some((e) => /timed out|have not returned/.test(e)), stuck.errors.join(' | '))
+  for (let i = 0; i < 10; i++) {
+    const at = performance.now()
+    const live = await fetch(`${served.base}/live`)
+    t.equal(live.status, 200, `live ${i}: ${Math.round(performance.now() - at)} ms`)
+  }
+  served.child.kill('SIGTERM')
+  const stop = await Promise.race([served.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])
+  t.not(stop, 'still running', `serve exited on SIGTERM: ${JSON.stringify(stop)}`)
+})
+
+// --- 6: slowloris ------------------------------------------------------------------------------
+
+t.test('6: serve exits after SIGTERM while a client holds an unfinished request, and at once on a second one', async (t) => {
+  const e = botsEnv(t)
+  makeSqliteDb(e.botssys)
+  for (const second of [false, true]) {
+    const served = await serve(t, ['--config-dir', e.configDir, '--drain-delay', '200'])
+    const sockets = Array.from({ length: 20 }, () => connect(Number(new URL(served.base).port), '127.0.0.1'))
+    for (const s of sockets) {
+      s.on('error', () => {})
+      s.write('GET /health/ready HTTP/1.1\r\nHost: x\r\nX-Slow: ')
+    }
+    t.teardown(() => { for (const s of sockets) s.destroy() })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const at = performance.now()
+    served.child.kill('SIGTERM')
+    if (second) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      served.child.kill('SIGTERM')
+    }
+    const stop = await Promise.race([served.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])
+    t.not(stop, 'still running', `${second ? 'second signal' : 'one signal'}: exited after ${Math.round(performance.now() - at)} ms`)
+  }
+})
+
+// --- 7: a flood of probes -----------------------------------------------------------------------
+
+t.test('7: 5,000 concurrent ready probes on a healthy sidecar are all 200', async (t) => {
+  const e = botsEnv(t)
+  makeSqliteDb(e.botssys)
+  const served = await serve(t, ['--config-dir', e.configDir])
+  const statuses: Record<string, number> = {}
+  const reasons = new Set<string>()
+  await Promise.all(Array.from({ length: 5000 }, async () => {
+    try {
+      const r = await fetch(`${served.base}/ready`)
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1
+      const body = await r.json() as { errors?: string[] }
+      for (const e of body.errors ?? []) reasons.add(e)
+    } catch (err) {
+      statuses.error = (statuses.error ?? 0) + 1
+      reasons.add((err as Error).message)
+    }
+  }))
+  t.same(statuses, { 200: 5000 }, `answers: ${JSON.stringify(statuses)} ${[...reasons].slice(0, 3).join(' | ')}`)
+})
+
+// --- 8: --wait on a wall clock that steps ---------------------------------------------------------
+
+t.test('8: --wait is timed on the monotonic clock: a wall clock stepped an hour neither ends nor stretches it', async (t) => {
+  const e = botsEnv(t, { data: false })
+  makeSqliteDb(e.botssys)
+  const realNow = Date.now
+  let step = 0
+  Date.now = () => realNow() + step
+  t.teardown(() => { Date.now = realNow })
+  setTimeout(() => { step = 3600_000 }, 300)
+  setTimeout(() => mkdirSync(join(e.botssys, 'data')), 1800)
+  const r = await runCli(['--check', 'startup', '--wait', '10', '--config-dir', e.configDir])
+  t.equal(r.code, 0, `passed once botssys/data appeared, not "gave up after 3601 s": ${r.stdout}`)
+  t.notMatch(r.stdout, /gave up/)
+})
+
+// --- 10: nothing left behind --------------------------------------------------------------------
+
+t.test('10: the writable check leaves no file, even when the probe is killed', async (t) => {
+  const e = botsEnv(t)
+  makeSqliteDb(e.botssys)
+  const data = join(e.botssys, 'data')
+  const names: string[] = []
+  const watcher = watch(data, (_event, name) => { if (name !== null) names.push(name) })
+  t.teardown(() => watcher.close())
+  const health = await createBotsHealth({ database: memoryAdapter(), configDir: e.configDir, writable: true, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  t.teardown(() => health.close())
+  for (let i = 0; i < 20; i++) t.equal((await health.ready()).status, 'ready')
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  // O_TMPFILE: the file never has a name. Where the file system lacks it, a name lives for one
+  // system call (created, then unlinked before anything is written).
+  const named = names.filter((n) => n.startsWith('.fastify-bots-health'))
+  if (await tmpfileWorks(data)) t.same(named, [], `O_TMPFILE: no name ever appears (events: ${names.slice(0, 3).join(', ')})`)
+  else t.comment(`no O_TMPFILE on ${data}: ${named.length} short-lived names`)
+  // SIGKILLed exec probes, the kubelet's way past timeoutSeconds, at all points of their run.
+  const kills: Promise<void>[] = []
+  for (let i = 0; i < 24; i++) {
+    const child = spawn(process.execPath, [CLI, '--check', 'ready', '--writable', '--config-dir', e.configDir], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } })
+    kills.push(new Promise((resolve) => {
+      setTimeout(() => child.kill('SIGKILL'), 30 + i * 5)
+      child.once('exit', () => resolve())
+    }))
+  }
+  await Promise.all(kills)
+  t.same(readdirSync(data).filter((n) => n.startsWith('.fastify-bots-health')), [], 'no probe file left in botssys/data')
+})
+
+async function tmpfileWorks (dir: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises')
+  const { constants } = await import('node:fs')
+  try {
+    await (await open(dir, 0o20000000 | constants.O_DIRECTORY | constants.O_WRONLY, 0o600)).close()
+    return true
+  } catch {
+    return false
+  }
+}
+
+// --- the first adversarial suite, still open ------------------------------------------------------
+
+t.test('a user\'s pg Pool whose password a driver quotes in part: no piece of it is shown', async (t) => {
+  const pg = await import('pg')
+  const port = await closedPort()
+  const pool = new pg.default.Pool({ connectionString: `postgres://u:ab#cdefghij@127.0.0.1:${port}/db`, connectionTimeoutMillis: 500 })
+  pool.on('error', () => {})
+  t.teardown(() => pool.end())
+  const health = await createBotsHealth({ database: pool, botssys: '/', usersys: '/', cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  const report = JSON.stringify(await health.ready())
+  t.match(report, /not_ready/)
+  t.notMatch(report, /cdefghij|ab#cd/)
+})
