@@ -174,3 +174,30 @@ t.test('9: probes --exec passes every check flag on, and refuses a URL with a pa
   t.same(execCheckArgs(args), ['--process', 'bots-dirmonitor', '--jobqueue', '--writable', '--min-free', '2GiB', '--database-url', 'mysql://bots@db/botsdb'])
   t.throws(() => execCheckArgs(parse(['probes', '--exec', '--database-url', 'mysql://bots:s3cret@db/botsdb'], {})), /holds a password.*DATABASE_URL from a Secret/)
 })
+
+t.test('7: a probe that comes after the deadline, before a busy loop has run its timer, waits for the attempt instead of failing it', async (t) => {
+  const { createRunner } = await import('../lib/engine/runner.js')
+  let now = 0
+  const due: (() => void)[] = []
+  const runner = createRunner({
+    timeoutMs: 500,
+    cacheTtlMs: 1000,
+    failureCacheTtlMs: 250,
+    exposeReasons: true,
+    secrets: [],
+    clock: { now: () => now },
+    // Timers that fire only when the test says: the loop is busy until then.
+    timers: { setTimeout: (fn) => { due.push(fn); return due.length }, clearTimeout: () => {} }
+  })
+  let answer!: () => void
+  const check: Check = { name: 'database', run: () => new Promise<void>((resolve) => { answer = resolve }) }
+  const first = runner.run(check)
+  now = 800 // the loop was busy: the clock is past the deadline, the timer has not run
+  const second = runner.run(check)
+  t.equal(second, first, 'the same attempt, not "timed out (previous attempt still pending)"')
+  answer() // the answer had arrived; it is read before the timer runs
+  const r = await second
+  t.equal(r.ok, true)
+  for (const fn of due) fn()
+  t.equal((await first).ok, true, 'the late timer changes nothing')
+})
