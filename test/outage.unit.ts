@@ -1,7 +1,7 @@
 // Round 3 of "never the cause of an outage": the database-free cases, each a finding of the
 // issue's adversarial pass (numbers as in the issue).
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -97,6 +97,7 @@ function fakeProc (entries: Record<number, [string, string, string[] | 'fifo']>)
   for (const [pid, [comm, state, argv]] of Object.entries(entries)) {
     mkdirSync(join(dir, pid))
     writeFileSync(join(dir, pid, 'stat'), `${pid} (${comm}) ${state} 1 ${pid} ${pid} 0 -1 4194560`)
+    symlinkSync(Array.isArray(argv) && argv[0] !== undefined ? argv[0] : `/usr/bin/${comm}`, join(dir, pid, 'exe'))
     if (argv === 'fifo') mkfifoSync(join(dir, pid, 'cmdline'))
     else writeFileSync(join(dir, pid, 'cmdline'), argv.length === 0 ? '' : argv.join('\0') + '\0')
   }
@@ -131,6 +132,11 @@ t.test('1, 2, D, 11: a wrapper that mentions the name is not the process; stoppe
   const real = fakeProc({ ...crowd, ...wrappers, 200: ['bots-dirmonitor', 'S', ['/usr/local/bin/python3', '/usr/local/bin/bots-dirmonitor', '-c/config']] })
   t.teardown(() => rmSync(real, { recursive: true, force: true }))
   t.match(await run(real, 'bots-dirmonitor'), { ok: true }, 'the console script')
+
+  // Node 24 renames its main thread: the name says MainThread, the executable says node.
+  const renamed = fakeProc({ 250: ['MainThread', 'S', ['/usr/bin/node', '/srv/bots-dirmonitor']] })
+  t.teardown(() => rmSync(renamed, { recursive: true, force: true }))
+  t.match(await run(renamed, 'bots-dirmonitor'), { ok: true }, 'a process that renamed itself')
 
   const module = fakeProc({ 300: ['python3', 'S', ['python', '-m', 'bots.jobqueueserver', '-c/config']] })
   t.teardown(() => rmSync(module, { recursive: true, force: true }))

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
 
@@ -71,7 +71,7 @@ function matcherOf (pattern: string | RegExp): Matcher {
   const combs = new Set([basename(pattern), `${basename(pattern)}.py`].map((n) => n.slice(0, COMM_MAX)))
   const nameComm = (comm: string): boolean => combs.has(comm) || normal(comm) === name.slice(0, COMM_MAX)
   return {
-    candidate: (comm) => nameComm(comm) || INTERPRETER.test(comm),
+    candidate: (comm) => comm === '' || nameComm(comm) || INTERPRETER.test(comm),
     matches (argv) {
       const program = programOf(argv)
       return path !== undefined ? program === path : normal(basename(program)) === name
@@ -94,6 +94,16 @@ function lineage (procDir: string): Set<number> {
     }
   }
   return ids
+}
+
+/** The file name of a process's executable, or `''` (a candidate) where it cannot be read. */
+function executable (procDir: string, pid: string): string {
+  try {
+    return basename(readlinkSync(`${procDir}/${pid}/exe`)).slice(0, COMM_MAX)
+  } catch (err) {
+    // A kernel thread has none (ENOENT); another user's process may be closed to us (EACCES).
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? '\0' : ''
+  }
 }
 
 /**
@@ -119,7 +129,9 @@ export function findProcesses (pattern: string | RegExp, procDir = '/proc'): Pro
     // The name in stat is in parentheses and may hold spaces and `)`: the state follows the last `)`.
     const close = stat.lastIndexOf(')')
     const comm = stat.slice(stat.indexOf('(') + 1, close)
-    if (!matcher.candidate(comm)) continue
+    // A process may rename itself (Node 24 calls its main thread "MainThread"): where the name
+    // says nothing, the executable does; where that cannot be read, the command line is.
+    if (!matcher.candidate(comm) && !matcher.candidate(executable(procDir, entry))) continue
     const state = stat.slice(close + 2).split(' ')[0] ?? '?'
     let cmdline = ''
     try {
