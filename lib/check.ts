@@ -30,3 +30,8 @@ export class CheckFailure extends Error {
     this.maxLength = options.maxLength
   }
 }
+
+/** The error a check settles with once its signal aborts: the signal's reason, or a plain one. */
+export function abortError (signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted')
+}

@@ -1,4 +1,4 @@
-import { abortError } from './db/adapter.js'
+import { abortError } from './check.js'
 
 // The file-system calls of the checks (stat, access, statfs, open) run in libuv's thread pool,
 // four threads shared with the whole process: DNS lookups, the app's own file reads, zlib. On a

@@ -5,6 +5,9 @@ import type { Check } from './check.js'
 import { type FreeSpace, parseFreeSpace } from './checks/disk.js'
 import type { DatabaseOption } from './db/resolve.js'
 import type { Clock, Timers } from './engine/runner.js'
+import type { HealthLogger } from './engine/transitions.js'
+
+export type { HealthLogger }
 import { assertMilliseconds, HealthOptionsError } from './options-error.js'
 
 // The one options pipeline: input types (everything optional, as users write them), resolve*()
@@ -26,12 +29,6 @@ export const DEFAULTS = Object.freeze({
   log: true,
   routeLogLevel: 'warn' as LogLevel
 })
-
-/** pino's signature, which `fastify.log` has; any object with these two methods works. */
-export interface HealthLogger {
-  warn (obj: object, msg: string): void
-  info (obj: object, msg: string): void
-}
 
 // ---- the service -----------------------------------------------------------------------------
 

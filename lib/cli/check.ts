@@ -2,7 +2,7 @@ import type { Args } from './args.js'
 import { healthOptions } from './options.js'
 import { isHealthy as healthy } from '../writers/status.js'
 import { EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from '../writers/text.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 
 async function liveReport (args: Args, env: NodeJS.ProcessEnv): Promise<Report> {
   if (args.process === undefined && !args.jobqueue) {

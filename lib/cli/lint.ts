@@ -2,7 +2,7 @@ import { DEFAULTS } from '../options.js'
 import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs'
 import { lintManifests, ManifestError } from '../k8s/lint.js'
 import type { Args } from './args.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY } from '../writers/text.js'
 
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024

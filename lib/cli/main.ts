@@ -1,14 +1,9 @@
 import { HELP, parse, USAGE, type Args } from './args.js'
 import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import { redact, urlSecrets } from '../redact.js'
+import type { CliIo } from './io.js'
 
-/** Where the CLI writes, and how it hears of signals: the process, or a test. */
-export interface CliIo {
-  out (s: string): void
-  err (s: string): void
-  /** `serve` drains on these (SIGTERM, SIGINT). */
-  onSignal?: (handler: (signal: string) => void) => void
-}
+export type { CliIo }
 
 declare const __VERSION__: string | undefined
 

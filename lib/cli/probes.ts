@@ -3,7 +3,7 @@ import { stringify } from 'yaml'
 import { probeSpecs } from '../k8s/probes.js'
 import { type Args, UsageError } from './args.js'
 import { credentialsOf } from '../redact.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 import { EXIT_HEALTHY } from '../writers/text.js'
 
 /** `probes`: the three Kubernetes probes, with timeoutSeconds derived from the deadline. */

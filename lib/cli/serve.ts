@@ -3,7 +3,7 @@
 import Fastify from 'fastify'
 import { healthPlugin } from '../plugin.js'
 import type { Args } from './args.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 import { healthOptions } from './options.js'
 import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import { redact } from '../redact.js'

@@ -1,6 +1,6 @@
 import { redact } from '../redact.js'
 import type { Args } from './args.js'
-import type { CliIo } from './main.js'
+import type { CliIo } from './io.js'
 import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from '../writers/text.js'
 
 /** `--url`: one GET with a hard timeout, counted as the kubelet counts it. */

@@ -26,6 +26,4 @@ export function isDatabaseAdapter (value: unknown): value is DatabaseAdapter {
   return typeof v === 'object' && v !== null && typeof v.ping === 'function' && typeof v.listTables === 'function'
 }
 
-export function abortError (signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('aborted')
-}
+export { abortError } from '../check.js'

@@ -1,6 +1,11 @@
 import type { Check } from '../check.js'
-import type { HealthLogger } from '../options.js'
 import type { CheckResult } from './runner.js'
+
+/** pino's signature, which `fastify.log` has; any object with these two methods works. */
+export interface HealthLogger {
+  warn (obj: object, msg: string): void
+  info (obj: object, msg: string): void
+}
 
 export type ProbeName = 'liveness' | 'readiness' | 'startup'
 
