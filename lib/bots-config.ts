@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import { stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { BotsIniError, decodeBotsIni, type IniSections, parseBotsIni } from './bots-ini.js'
-import { FsStuckError, gatedFs } from './fs-gate.js'
+import { gatedFs, notAnswered } from './fs-gate.js'
 
 export { BotsIniError, parseBotsIni }
 export type { IniSections }
@@ -173,7 +173,7 @@ export function watchBotsEnvironment (configDir: string, overrides: { botssys?: 
     try {
       id = identity(await gatedFs(iniPath, signal, () => stat(iniPath)))
     } catch (err) {
-      if (err instanceof FsStuckError || signal.aborted) return env
+      if (notAnswered(err, signal)) return env
       id = (err as NodeJS.ErrnoException).code ?? 'error'
     }
     lookedAt = now()

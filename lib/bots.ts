@@ -49,10 +49,6 @@ export interface BotsConfig {
 }
 
 /** Where botssys and usersys are: explicit paths, else bots.ini in `configDir`/`$BOTS_CONFIG_DIR`. */
-export function resolveLayout (o: Pick<ResolvedBotsOptions, 'configDir' | 'botssys' | 'usersys' | 'env'>): BotsLayout {
-  return resolveBotsConfig(o).layout
-}
-
 export function resolveBotsConfig (o: Pick<ResolvedBotsOptions, 'configDir' | 'botssys' | 'usersys' | 'env'>): BotsConfig {
   const configDir = o.configDir ?? (o.env.BOTS_CONFIG_DIR !== undefined && o.env.BOTS_CONFIG_DIR !== '' ? o.env.BOTS_CONFIG_DIR : undefined)
   if (configDir === undefined) {
@@ -100,8 +96,7 @@ function endpointPort (layout: BotsLayout, name: 'jobqueue' | 'webserver', given
 }
 
 /** The checks that watch a Bots process beside this one, and which probe each belongs to. */
-export function workerChecks (config: BotsConfig | BotsLayout, o: Partial<ResolvedWorkerOptions>): { live: Check[], ready: Check[], startup: Check[] } {
-  const c: BotsConfig = 'layout' in config ? config : { layout: config }
+export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>): { live: Check[], ready: Check[], startup: Check[] } {
   const live: Check[] = []
   const ready: Check[] = []
   const startup: Check[] = []
@@ -140,8 +135,7 @@ export function workerChecks (config: BotsConfig | BotsLayout, o: Partial<Resolv
  * Builds the probes' checks for a Bots layout and a database. Database-only mode is Bots'
  * (`HEALTH_CHECK_DB_ONLY`): readiness then runs the database check alone.
  */
-export function botsChecks (config: BotsConfig | BotsLayout, db: DatabaseAdapter, requiredTables: readonly string[], databaseOnly = false): { ready: Check[], startup: Check[] } {
-  const c: BotsConfig = 'layout' in config ? config : { layout: config }
+export function botsChecks (c: BotsConfig, db: DatabaseAdapter, requiredTables: readonly string[], databaseOnly = false): { ready: Check[], startup: Check[] } {
   const database = databaseCheck(db)
   const botssys = following(c, (layout) => directoryCheck('botssys', layout.botssys))
   const usersys = following(c, (layout) => directoryCheck('usersys', layout.usersys))
@@ -203,7 +197,8 @@ function followsBotsIni (option: unknown, config: BotsConfig): boolean {
 /** The SQLite adapter of Bots' default database, opened afresh where bots.ini moves botssys. */
 function followingSqlite (config: BotsConfig): DatabaseAdapter {
   const watch = config.watch as BotsConfigWatch
-  let current = { path: watch.current().sqlitePath, db: sqliteAdapter(watch.current().sqlitePath) }
+  const first = watch.current().sqlitePath
+  let current = { path: first, db: sqliteAdapter(first) }
   const now = async (signal: AbortSignal): Promise<DatabaseAdapter> => {
     const path = (await watch.refresh(signal)).sqlitePath
     if (path !== current.path) {

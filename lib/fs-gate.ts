@@ -31,6 +31,14 @@ export class FsStuckError extends Error {
   readonly code = 'FST_BOTS_HEALTH_FS_STUCK'
 }
 
+/**
+ * True for an error the gate or the deadline made (the call was not made, or not waited for):
+ * a check passes it on as it is instead of describing it as the file system's own error.
+ */
+export function notAnswered (err: unknown, signal: AbortSignal): boolean {
+  return err instanceof FsStuckError || signal.aborted
+}
+
 function stuckError (what: string): FsStuckError {
   const now = performance.now()
   const oldest = [...state.held].sort((a, b) => a.since - b.since)[0]

@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
-import { FsStuckError, gatedFs } from '../fs-gate.js'
+import { gatedFs, notAnswered } from '../fs-gate.js'
 
 const MIB = 1024 * 1024
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: MIB, gib: 1024 * MIB, tib: 1024 * 1024 * MIB }
@@ -42,7 +42,7 @@ export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace
       try {
         st = await gatedFs(path, signal, () => statfs(path))
       } catch (err) {
-        if (err instanceof FsStuckError || signal.aborted) throw err
+        if (notAnswered(err, signal)) throw err
         throw new CheckFailure(`disk: cannot read the free space of ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
       }
       const total = st.blocks * st.bsize

@@ -55,7 +55,7 @@ function normal (name: string): string {
 const COMM_MAX = 15
 
 interface Matcher {
-  /** Could a process with this `comm` match? Its command line is read only then. */
+  /** Could a process of this name (`comm`, or its executable's) match? Its command line is read only then. */
   candidate (comm: string): boolean
   matches (argv: readonly string[], commandLine: string): boolean
   /** A zombie has no command line: does its `comm` match? */
@@ -71,7 +71,7 @@ function matcherOf (pattern: string | RegExp): Matcher {
   const combs = new Set([basename(pattern), `${basename(pattern)}.py`].map((n) => n.slice(0, COMM_MAX)))
   const nameComm = (comm: string): boolean => combs.has(comm) || normal(comm) === name.slice(0, COMM_MAX)
   return {
-    candidate: (comm) => comm === '' || nameComm(comm) || INTERPRETER.test(comm),
+    candidate: (comm) => nameComm(comm) || INTERPRETER.test(comm),
     matches (argv) {
       const program = programOf(argv)
       return path !== undefined ? program === path : normal(basename(program)) === name
@@ -96,14 +96,19 @@ function lineage (procDir: string): Set<number> {
   return ids
 }
 
-/** The file name of a process's executable, or `''` (a candidate) where it cannot be read. */
-function executable (procDir: string, pid: string): string {
+/**
+ * Could this process's executable run the program? A process may rename itself (Node 24 calls
+ * its main thread "MainThread"), so where the name does not tell, the executable does. A kernel
+ * thread has none; where another user's process closes it to us, its command line must tell.
+ */
+function executableMayMatch (procDir: string, pid: string, matcher: Matcher): boolean {
+  let target: string
   try {
-    return basename(readlinkSync(`${procDir}/${pid}/exe`)).slice(0, COMM_MAX)
+    target = readlinkSync(`${procDir}/${pid}/exe`)
   } catch (err) {
-    // A kernel thread has none (ENOENT); another user's process may be closed to us (EACCES).
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? '\0' : ''
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT'
   }
+  return matcher.candidate(basename(target).slice(0, COMM_MAX))
 }
 
 /**
@@ -129,9 +134,7 @@ export function findProcesses (pattern: string | RegExp, procDir = '/proc'): Pro
     // The name in stat is in parentheses and may hold spaces and `)`: the state follows the last `)`.
     const close = stat.lastIndexOf(')')
     const comm = stat.slice(stat.indexOf('(') + 1, close)
-    // A process may rename itself (Node 24 calls its main thread "MainThread"): where the name
-    // says nothing, the executable does; where that cannot be read, the command line is.
-    if (!matcher.candidate(comm) && !matcher.candidate(executable(procDir, entry))) continue
+    if (!matcher.candidate(comm) && !executableMayMatch(procDir, entry, matcher)) continue
     const state = stat.slice(close + 2).split(' ')[0] ?? '?'
     let cmdline = ''
     try {

@@ -4,7 +4,7 @@ import { type FileHandle, open, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
-import { FsStuckError, gatedFs } from '../fs-gate.js'
+import { gatedFs, notAnswered } from '../fs-gate.js'
 
 const REASONS: Record<string, string> = {
   EROFS: 'is on a read-only file system',
@@ -64,7 +64,7 @@ export function writableCheck (name: string, dir: string): Check {
           }
         })
       } catch (err) {
-        if (err instanceof FsStuckError || signal.aborted) throw err
+        if (notAnswered(err, signal)) throw err
         const code = (err as NodeJS.ErrnoException).code ?? 'error'
         throw new CheckFailure(`${name} ${dir} ${REASONS[code] ?? `cannot be written (${code})`}`)
       }

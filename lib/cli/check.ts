@@ -11,9 +11,9 @@ async function liveReport (args: Args, env: NodeJS.ProcessEnv): Promise<Report> 
   }
   // Liveness with a watched process: its checks alone, no database opened. bots.ini is read only
   // for the jobqueue's port.
-  const [{ createHealthService }, { workerChecks, resolveLayout }] = await Promise.all([import('../service.js'), import('../bots.js')])
-  const layout = args.jobqueue ? resolveLayout({ configDir: args.configDir, botssys: undefined, usersys: undefined, env }) : { botssys: '', usersys: '' }
-  const { live } = workerChecks(layout, { process: args.process, jobqueue: args.jobqueue ? {} : undefined })
+  const [{ createHealthService }, { workerChecks, resolveBotsConfig }] = await Promise.all([import('../service.js'), import('../bots.js')])
+  const config = args.jobqueue ? resolveBotsConfig({ configDir: args.configDir, botssys: undefined, usersys: undefined, env }) : { layout: { botssys: '', usersys: '' } }
+  const { live } = workerChecks(config, { process: args.process, jobqueue: args.jobqueue ? {} : undefined })
   const service = createHealthService({ live, ready: [], startup: [], ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) })
   return await service.live()
 }

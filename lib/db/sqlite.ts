@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'
-import { FsStuckError, gatedFs } from '../fs-gate.js'
+import { gatedFs, notAnswered } from '../fs-gate.js'
 
 interface Statement { get (): unknown, all (): unknown[] }
 interface Database { prepare (sql: string): Statement, close (): void }
@@ -102,7 +102,7 @@ export function sqliteAdapter (path: string, options: { busyTimeoutMs?: number }
     try {
       st = await gatedFs(path, signal, () => stat(path))
     } catch (err) {
-      if (err instanceof FsStuckError || signal.aborted) throw err
+      if (notAnswered(err, signal)) throw err
       drop()
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`SQLite database not found: ${path}`)
       throw err
