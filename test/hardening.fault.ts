@@ -27,9 +27,6 @@ import { makeSqliteDb, runCli } from './helpers/cli.js'
 import { closedPort, mysqlProxy } from './helpers/net.js'
 import { createTestPgDatabase, type TestPgDatabase } from './helpers/postgres.js'
 import { PYTHON } from './helpers/xmlrpc.js'
-import { faultSuite } from './helpers/serial.js'
-
-faultSuite(t)
 
 let pgdb: TestPgDatabase
 t.before(async () => { pgdb = await createTestPgDatabase('hard', ['channel', 'routes', 'ta', 'mutex']) })

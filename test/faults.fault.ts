@@ -11,9 +11,6 @@ import { spawnCli, unprivileged } from './helpers/cli.js'
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, mysqlUrlFor, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
-import { faultSuite } from './helpers/serial.js'
-
-faultSuite(t)
 
 let db: TestDatabase
 t.before(async () => { db = await createTestDatabase('faults') })
