@@ -1,4 +1,5 @@
 import { abortError } from './check.js'
+import { errorCodes } from './errors.js'
 
 // The file-system calls of the checks (stat, access, statfs, open) run in libuv's thread pool,
 // four threads shared with the whole process: DNS lookups, the app's own file reads, zlib. On a
@@ -28,7 +29,7 @@ export function pendingFsCalls (): number {
 /** Why a file-system call was not made: the ones before it never returned. */
 export class FsStuckError extends Error {
   override name = 'FsStuckError'
-  readonly code = 'FST_BOTS_HEALTH_FS_STUCK'
+  readonly code = errorCodes.FST_BOTS_HEALTH_FS_STUCK
 }
 
 /**

@@ -6,11 +6,10 @@ export { healthPlugin, healthPlugin as default } from './plugin.js'
 export type { HealthPluginOptions } from './plugin.js'
 
 // The service for a Bots deployment, and its errors
-export { createBotsHealth } from './bots.js'
-export type { BotsHealthOptions, BotsLayout, UserCheck } from './bots.js'
+export { createBotsHealth } from './bots/compose.js'
+export type { BotsHealthOptions, BotsLayout, UserCheck } from './bots/compose.js'
 export type { HealthService, HealthLogger, ProbeOptions } from './service.js'
-export { UnknownCheckError } from './service.js'
-export { HealthOptionsError } from './options-error.js'
+export { errorCodes, HealthOptionsError, UnknownCheckError } from './errors.js'
 
 // Reports, their schemas and their other formats
 export type { CheckDetail, HealthJson, LiveReport, ReadyReport, StartupReport } from './schemas.js'
@@ -41,7 +40,7 @@ export { postgresAdapter } from './db/postgres.js'
 export { sqliteAdapter } from './db/sqlite.js'
 export { diskCheck } from './checks/disk.js'
 export { httpCheck } from './checks/http.js'
-export { jobqueueCheck } from './checks/jobqueue.js'
+export { jobqueueCheck } from './bots/jobqueue.js'
 export { processCheck } from './checks/process.js'
 export { tcpCheck } from './checks/tcp.js'
 export { writableCheck } from './checks/writable.js'

@@ -40,7 +40,7 @@ export const ReadyReportSchema = Type.Object({
   check: Type.Literal('readiness'),
   checks: ChecksSchema,
   errors: Type.Optional(ErrorsSchema),
-  mode: Type.Optional(Type.Literal('database_only', { description: 'Present when readiness is limited to the database (HEALTH_CHECK_DB_ONLY)' })),
+  mode: Type.Optional(Type.String({ minLength: 1, description: 'Set by the layer that built the service: a Bots service says `database_only` when readiness is limited to the database (HEALTH_CHECK_DB_ONLY)' })),
   draining: Type.Optional(Type.Literal(true, { description: 'Present while the service drains before shutting down: 503 whatever the checks say' })),
   details: Type.Optional(DetailsSchema)
 }, {
@@ -122,7 +122,8 @@ export type ReadyReport = {
   check: 'readiness'
   checks: Record<string, boolean>
   errors?: string[]
-  mode?: 'database_only'
+  /** Set by the layer that built the service (Bots: `database_only`). */
+  mode?: string
   /** Present while the service drains. */
   draining?: true
   details?: Record<string, CheckDetail>

@@ -1,15 +1,16 @@
-import { drainReport, LIVE_REPORT, liveReport, memoOnResults, type ProbeOptions, readyReport, type ReportOptions, selectChecks, startupReport } from './engine/report.js'
+import { memoOnResults } from './engine/memo.js'
+import { drainReport, LIVE_REPORT, liveReport, readyReport, type ReportOptions, startupReport } from './engine/report.js'
 import { createRunner } from './engine/runner.js'
+import { type ProbeOptions, selectChecks } from './engine/select.js'
 import { transitionLog } from './engine/transitions.js'
-import { type HealthServiceOptions, resolveServiceOptions, type ResolvedServiceOptions } from './options.js'
 import type { LiveReport, ReadyReport, StartupReport } from './schemas.js'
+import { type HealthServiceOptions, resolveServiceOptions, type ResolvedServiceOptions } from './service-options.js'
 
 // The health service: three probes over the check runner. It adds what is per probe: which
 // checks (only, exclude), the startup latch, draining, transition logs and memoised reports.
 
-export type { HealthLogger, HealthServiceOptions } from './options.js'
-export type { ProbeOptions } from './engine/report.js'
-export { UnknownCheckError } from './engine/report.js'
+export type { HealthLogger, HealthServiceOptions } from './service-options.js'
+export type { ProbeOptions } from './engine/select.js'
 
 export interface HealthService {
   live (): Promise<LiveReport>
@@ -26,7 +27,7 @@ export interface HealthService {
 }
 
 export function createHealthService (options: HealthServiceOptions): HealthService {
-  return serviceOf(resolveServiceOptions(options))
+  return buildService(resolveServiceOptions(options))
 }
 
 /**
@@ -60,7 +61,7 @@ function then<T, R> (v: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
 }
 
 /** The service over options already resolved (the Bots composition validates them once). */
-export function serviceOf (o: ResolvedServiceOptions): HealthService {
+export function buildService (o: ResolvedServiceOptions): HealthService {
   const runner = createRunner(o)
   const observe = transitionLog(o.logger)
   const reportOptions: ReportOptions = { exposeReasons: o.exposeReasons, ...(o.readyMode !== undefined ? { mode: o.readyMode } : {}) }
@@ -68,11 +69,11 @@ export function serviceOf (o: ResolvedServiceOptions): HealthService {
   // A report is built, and a transition logged, only when a result changed: the same results
   // give the same report and the same failing set.
   const buildLive = memoOnResults((results) => {
-    observe('liveness', liveChecks, results)
+    observe('live', liveChecks, results)
     return liveReport(liveChecks, results, reportOptions)
   })
   const buildReady = memoOnResults((results) => {
-    observe('readiness', readyChecks, results)
+    observe('ready', readyChecks, results)
     return readyReport(readyChecks, results, reportOptions)
   })
   const buildStartup = memoOnResults((results) => {

@@ -3,9 +3,9 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { botsEnv } from './helpers/app.js'
-import { BotsIniError, loadBotsEnvironment, parseBotsIni } from '../lib/bots-ini-api.js'
-import { BOTS_INI_MAX_BYTES } from '../lib/bots-config.js'
-import { decodeBotsIni } from '../lib/bots-ini.js'
+import { BotsIniError, loadBotsEnvironment, parseBotsIni } from '../lib/bots/ini-api.js'
+import { BOTS_INI_MAX_BYTES } from '../lib/bots/environment.js'
+import { decodeBotsIni } from '../lib/bots/ini.js'
 
 t.test('key = value and key: value both read', async (t) => {
   const s = parseBotsIni('[directories]\nbotssys = /a\nusersys: /b\n')

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { decodeBotsIni, readIni } from '../lib/bots-ini.js'
-import { loadBotsEnvironment } from '../lib/bots-config.js'
+import { decodeBotsIni, readIni } from '../lib/bots/ini.js'
+import { loadBotsEnvironment } from '../lib/bots/environment.js'
 import { corpus } from './bots-ini/corpus.js'
 
 interface Outcome {

@@ -237,7 +237,7 @@ t.test('no password in any output', async (t) => {
   }
   t.match(runs[0]?.stdout, /Access denied/)
   t.equal(runs[3]?.code, 2, 'an unsupported URL is an error of the probe')
-  t.match(runs[3]?.stderr, 'bots-healthcheck: error: unsupported database URL scheme "ftp:" in ftp://host/x')
+  t.match(runs[3]?.stderr, 'bots-healthcheck: error: database URL has an unsupported scheme "ftp:" (ftp://host/x)')
 })
 
 t.test('bad arguments: usage on stderr, exit 2, no stack trace', async (t) => {

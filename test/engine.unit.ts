@@ -3,13 +3,16 @@
 import t from 'tap'
 import type { Check } from '../lib/check.js'
 import { CheckFailure } from '../lib/check.js'
-import { drainReport, LIVE_REPORT, liveReport, memoOnResults, readyReport, selectChecks, startupReport, UnknownCheckError } from '../lib/engine/report.js'
+import { UnknownCheckError } from '../lib/errors.js'
+import { memoOnResults } from '../lib/engine/memo.js'
+import { detailOf, drainReport, LIVE_REPORT, liveReport, readyReport, startupReport } from '../lib/engine/report.js'
+import { selectChecks } from '../lib/engine/select.js'
 import { type CheckResult, createRunner } from '../lib/engine/runner.js'
 import { fakeTime, flush } from './helpers/fake-time.js'
 import { isHealthy, statusCode } from '../lib/writers/status.js'
 import { schemaErrors } from './helpers/schema.js'
 
-const base = { timeoutMs: 100, cacheTtlMs: 1000, failureCacheTtlMs: 250, exposeReasons: true, secrets: ['S3cret'] }
+const base = { timeoutMs: 100, cacheTtlMs: 1000, failureCacheTtlMs: 250, secrets: ['S3cret'] }
 
 t.test('the runner takes its clock and timers from its options: a deadline fires when the test says', async (t) => {
   const time = fakeTime()
@@ -26,7 +29,7 @@ t.test('the runner takes its clock and timers from its options: a deadline fires
   await settled
   t.match(result, { ok: false, error: 'Database check failed: timed out after 100 ms', durationMs: 100 })
   t.equal(signal?.aborted, true, 'the check is told to stop')
-  t.equal(result?.detail.checkedAt, new Date(Date.UTC(2026, 11, 2) + 1100).toISOString(), 'dated by the wall clock given')
+  t.equal(result?.checkedAt, Date.UTC(2026, 11, 2) + 1100, 'dated by the wall clock given')
 })
 
 t.test('the runner caches by its clock: a pass for cacheTtlMs, a failure for failureCacheTtlMs', async (t) => {
@@ -62,20 +65,24 @@ t.test('runAll makes no promise while every result is cached', async (t) => {
   t.ok(Array.isArray(runner.runAll([a, b])), 'cached: an array, at once')
 })
 
-const pass = (durationMs = 1): CheckResult => ({ ok: true, durationMs, at: 0, detail: { status: 'pass', durationMs, checkedAt: '2026-12-02T00:00:00.000Z' } })
-const fail = (error: string): CheckResult => ({ ok: false, error, durationMs: 2, at: 0, detail: { status: 'fail', durationMs: 2, checkedAt: '2026-12-02T00:00:00.000Z', error } })
+const DAY = Date.UTC(2026, 11, 2)
+const pass = (durationMs = 1): CheckResult => ({ ok: true, durationMs, at: 0, checkedAt: DAY })
+const fail = (error: string): CheckResult => ({ ok: false, error, durationMs: 2, at: 0, checkedAt: DAY })
 const named = (...names: string[]): Check[] => names.map((name) => ({ name, async run () {} }))
 
 t.test('the report builders: pure, frozen, schema-valid', async (t) => {
   const checks = named('database', 'botssys')
   const ok = readyReport(checks, [pass(), pass()], { exposeReasons: true })
-  t.same(ok, { status: 'ready', check: 'readiness', checks: { database: true, botssys: true }, details: { database: pass().detail, botssys: pass().detail } })
+  t.same(ok, { status: 'ready', check: 'readiness', checks: { database: true, botssys: true }, details: { database: { status: 'pass', durationMs: 1, checkedAt: '2026-12-02T00:00:00.000Z' }, botssys: { status: 'pass', durationMs: 1, checkedAt: '2026-12-02T00:00:00.000Z' } } })
   t.ok(Object.isFrozen(ok) && Object.isFrozen(ok.checks) && Object.isFrozen(ok.details?.database))
   const bad = readyReport(checks, [pass(), fail('botssys directory not found: /x')], { exposeReasons: true, mode: 'database_only' })
   t.same(bad.errors, ['botssys directory not found: /x'])
   t.equal(bad.mode, 'database_only')
   t.equal(schemaErrors('BotsHealthReadyReport', bad), '')
-  t.same(readyReport(checks, [pass(), fail('x')], { exposeReasons: false }).errors, ['botssys: reason withheld'])
+  const withheld = readyReport(checks, [pass(), fail('x')], { exposeReasons: false })
+  t.same(withheld.errors, ['botssys: reason withheld'])
+  t.same(withheld.details?.botssys, { status: 'fail', durationMs: 2, checkedAt: '2026-12-02T00:00:00.000Z', error: 'reason withheld' }, 'the report withholds the reason in details too: the runner never decides it')
+  t.same(detailOf(fail('y'), { exposeReasons: true }), { status: 'fail', durationMs: 2, checkedAt: '2026-12-02T00:00:00.000Z', error: 'y' })
   const starting = startupReport(named('tables'), [fail('Missing tables: ta')], { exposeReasons: true })
   t.same([starting.status, starting.errors], ['starting', ['Missing tables: ta']])
   t.equal(schemaErrors('BotsHealthStartupReport', starting), '')

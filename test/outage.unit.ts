@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { createHealthService, type Check } from '../lib/index.js'
-import { pythonInt } from '../lib/bots-ini.js'
+import { pythonInt } from '../lib/bots/ini.js'
 import { findProcesses, processCheck, programOf } from '../lib/checks/process.js'
 import { errorText } from '../lib/error-text.js'
 import { redact, REDACT_MAX, urlSecrets } from '../lib/redact.js'
@@ -188,7 +188,6 @@ t.test('7: a probe that comes after the deadline, before a busy loop has run its
     timeoutMs: 500,
     cacheTtlMs: 1000,
     failureCacheTtlMs: 250,
-    exposeReasons: true,
     secrets: [],
     clock: { now: () => now },
     // Timers that fire only when the test says: the loop is busy until then.

@@ -244,6 +244,30 @@ t.test('a second mount reuses the service', async (t) => {
   t.equal((await fastify.inject('/bots/health/ready')).statusCode, 200)
 })
 
+t.test('beside service, every option that builds or drains a service is refused, by name', async (t) => {
+  const owner = Fastify()
+  t.teardown(() => owner.close())
+  await owner.register(healthPlugin, { database: { sqlite: ':memory:' }, botssys: '/tmp', usersys: '/tmp' })
+  const service = owner.health
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ timeoutMs: -1, configDir: 42, database: 'redis://x' }, /^fastify-bots-health: service does not go with database, configDir, timeoutMs: the service was built with its own options/],
+    [{ jobqueue: true }, /service does not go with jobqueue:/],
+    [{ checks: [] }, /service does not go with checks:/],
+    [{ env: {} }, /service does not go with env:/],
+    [{ drainDelayMs: 100 }, /drainDelayMs does not go with service/],
+    [{ log: false }, /log does not go with service/]
+  ]
+  for (const [extra, message] of cases) {
+    const fastify = Fastify()
+    t.teardown(() => fastify.close())
+    await t.rejects(async () => { await fastify.register(healthPlugin, { service, ...extra } as HealthPluginOptions).ready() }, { code: 'FST_BOTS_HEALTH_OPTIONS', message }, JSON.stringify(extra))
+  }
+  const fine = Fastify()
+  t.teardown(() => fine.close())
+  await fine.register(healthPlugin, { service, prefix: '/bots/health', routeLogLevel: 'info' })
+  t.equal((await fine.inject('/bots/health/live')).statusCode, 200, 'the route options go with it')
+})
+
 t.test('a service of your own making is routed through its methods, its rejections answered as JSON errors', async (t) => {
   const ready = { status: 'ready', check: 'readiness', checks: { database: true } } as const
   const mine: HealthService = {
@@ -342,7 +366,7 @@ t.test('bad options fail at register with a message naming the option', async (t
     [{ requiredTables: 'channel' as never }, /requiredTables must be an array/],
     [{ configDir: 42 as never }, /configDir must be a non-empty string/],
     [{ database: { nope: true } as never, configDir: '/x' }, /database must be a mysql2 pool/],
-    [{ database: 'redis://u:secretpw@h/db', configDir: '/x' }, /unsupported database URL scheme "redis:" in redis:\/\/h\/db/],
+    [{ database: 'redis://u:secretpw@h/db', configDir: '/x' }, /database URL has an unsupported scheme "redis:" \(redis:\/\/h\/db\)/],
     [{ database: { sqlite: '/x' } }, /configDir is required/]
   ]
   for (const [opts, message] of cases) {

@@ -12,12 +12,13 @@ import { memoryAdapter } from './helpers/memory-adapter.js'
 import { botsEnv } from './helpers/app.js'
 import { CheckFailure, createHealthService, type Check } from '../lib/index.js'
 import { diskCheck, parseFreeSpace } from '../lib/checks/disk.js'
-import { httpCheck, webserverCheck } from '../lib/checks/http.js'
-import { jobqueueCheck } from '../lib/checks/jobqueue.js'
+import { httpCheck } from '../lib/checks/http.js'
+import { webserverCheck } from '../lib/bots/checks.js'
+import { jobqueueCheck } from '../lib/bots/jobqueue.js'
 import { findProcesses, processCheck } from '../lib/checks/process.js'
 import { tcpCheck } from '../lib/checks/tcp.js'
 import { writableCheck } from '../lib/checks/writable.js'
-import { createBotsHealth } from '../lib/bots.js'
+import { createBotsHealth } from '../lib/bots/compose.js'
 import { spawnCli, unprivileged } from './helpers/cli.js'
 import { closedPort, hungServer } from './helpers/net.js'
 import { PYTHON, pythonXmlRpcServer } from './helpers/xmlrpc.js'
@@ -99,18 +100,18 @@ t.test('webserver and httpCheck: below 500 passes, 500 and no answer fail', asyn
   t.equal((await outcome(webserverCheck({ port }))).ok, true)
   status = 503
   t.match(await outcome(webserverCheck({ port })), { ok: false, error: `webserver: GET http://127.0.0.1:${port}/ answered 503` })
-  t.match(await outcome(httpCheck('api', `http://u:secret@127.0.0.1:${port}/x`)), { ok: false, error: `api: GET http://127.0.0.1:${port}/x answered 503` }, 'no credentials in the error')
+  t.match(await outcome(httpCheck(`http://u:secret@127.0.0.1:${port}/x`, { name: 'api' })), { ok: false, error: `api: GET http://127.0.0.1:${port}/x answered 503` }, 'no credentials in the error')
   const closed = await closedPort()
   t.match(await outcome(webserverCheck({ port: closed })), { ok: false, error: /connection refused/ })
-  t.throws(() => httpCheck('x', 'https://127.0.0.1/'), /only http:\/\/ URLs/)
+  t.throws(() => httpCheck('https://127.0.0.1/', { name: 'x' }), /only http:\/\/ URLs/)
 })
 
 t.test('tcpCheck: open and refused', async (t) => {
   const hung = await hungServer()
   t.teardown(() => hung.close())
-  t.equal((await outcome(tcpCheck('tcp', '127.0.0.1', hung.port))).ok, true)
+  t.equal((await outcome(tcpCheck('127.0.0.1', hung.port))).ok, true)
   const closed = await closedPort()
-  t.match(await outcome(tcpCheck('tcp', '127.0.0.1', closed)), { ok: false, error: /connection refused/ })
+  t.match(await outcome(tcpCheck('127.0.0.1', closed)), { ok: false, error: /connection refused/ })
 })
 
 /** Mounts `dir` as asked (`mount ARGS dir`), unmounted at teardown; false when this machine does not allow it. */
@@ -128,14 +129,14 @@ t.test('writable: a writable directory passes and keeps nothing; a read-only mou
   const dir = tempDir(t)
   const data = join(dir, 'data')
   mkdirSync(data)
-  t.equal((await outcome(writableCheck('writable', data))).ok, true)
+  t.equal((await outcome(writableCheck(data))).ok, true)
   t.same(readdirSync(data), [], 'the probe file is removed')
-  t.match(await outcome(writableCheck('writable', join(dir, 'missing'))), { ok: false, error: `writable ${join(dir, 'missing')} does not exist` })
+  t.match(await outcome(writableCheck(join(dir, 'missing'))), { ok: false, error: `writable ${join(dir, 'missing')} does not exist` })
   if (!mounted(t, ['--bind', data], data) || !mounted(t, ['-o', 'remount,ro,bind'], data, { remount: true })) {
     t.comment('skipped: this machine does not allow a read-only bind mount (the permission case below still runs)')
     return
   }
-  t.match(await outcome(writableCheck('writable', data)), { ok: false, error: `writable ${data} is on a read-only file system` })
+  t.match(await outcome(writableCheck(data)), { ok: false, error: `writable ${data} is on a read-only file system` })
 })
 
 t.test('writable: a directory the probing user may not write fails, from the CLI as an unprivileged user', async (t) => {
@@ -165,7 +166,7 @@ t.test('disk: enough free space passes; a full tmpfs of fixed size fails', async
   t.equal((await outcome(diskCheck(dir))).ok, true, 'an empty 1 MiB tmpfs: 5 % of it is free')
   try { writeFileSync(join(dir, 'fill'), Buffer.alloc(1024 * 1024)) } catch {}
   t.match(await outcome(diskCheck(dir)), { ok: false, error: /^disk: 0\.0 MiB free of 1\.0 MiB on .*, below the 0\.1 MiB required$/ })
-  const write = await outcome(writableCheck('writable', dir))
+  const write = await outcome(writableCheck(dir))
   t.equal(write.ok, false, `a full file system is not writable either (${write.error ?? ''})`)
   t.match(await outcome(diskCheck(join(dir, 'nope'))), { ok: false, error: /cannot read the free space .* \(ENOENT\)/ })
 })

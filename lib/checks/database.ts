@@ -1,19 +1,19 @@
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
-import { describeDbError, REASON_MAX } from '../db/describe-error.js'
+import { describeError, REASON_MAX } from '../describe-error.js'
 
 /** `database`: one round trip to the database. */
-export function databaseCheck (db: DatabaseAdapter): Check {
+export function databaseCheck (db: DatabaseAdapter, o: { name?: string } = {}): Check {
   return {
-    name: 'database',
+    name: o.name ?? 'database',
     componentType: 'datastore',
     label: 'Database',
     async run (signal) {
       try {
         await db.ping(signal)
       } catch (err) {
-        throw new CheckFailure(`Database check failed: ${describeDbError(err)}`, { maxLength: REASON_MAX + 'Database check failed: '.length })
+        throw new CheckFailure(`Database check failed: ${describeError(err)}`, { maxLength: REASON_MAX + 'Database check failed: '.length })
       }
     }
   }

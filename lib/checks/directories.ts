@@ -27,19 +27,13 @@ async function directory (label: string, path: string): Promise<void> {
   }
 }
 
-/** `<name>`: the directory exists, is a directory and can be read. */
-export function directoryCheck (name: string, path: string): Check {
-  return {
-    name,
-    componentType: 'system',
-    async run (signal) {
-      await assertDirectory(name, path, signal)
-    }
-  }
-}
-
-/** `<name>`: the directory and each of its named subdirectories (botssys and botssys/data). */
-export function directoryTreeCheck (name: string, path: string, subdirectories: readonly string[]): Check {
+/**
+ * `<name>`: the directory exists, is a directory and can be read, and so can each of its named
+ * `subdirectories` (botssys and botssys/data). Default name `directory`.
+ */
+export function directoryCheck (path: string, o: { name?: string, subdirectories?: readonly string[] } = {}): Check {
+  const name = o.name ?? 'directory'
+  const subdirectories = o.subdirectories ?? []
   return {
     name,
     componentType: 'system',

@@ -1,12 +1,13 @@
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
-import { describeDbError, REASON_MAX } from '../db/describe-error.js'
+import { describeError, REASON_MAX } from '../describe-error.js'
 
 /** `tables`: every required table exists in the current schema. */
-export function tablesCheck (db: DatabaseAdapter, required: readonly string[]): Check {
+export function tablesCheck (db: DatabaseAdapter, o: { required: readonly string[], name?: string }): Check {
+  const required = o.required
   return {
-    name: 'tables',
+    name: o.name ?? 'tables',
     componentType: 'datastore',
     label: 'Tables',
     async run (signal) {
@@ -14,7 +15,7 @@ export function tablesCheck (db: DatabaseAdapter, required: readonly string[]): 
       try {
         list = await db.listTables(signal)
       } catch (err) {
-        throw new CheckFailure(`Tables check failed: ${describeDbError(err)}`, { maxLength: REASON_MAX + 'Tables check failed: '.length })
+        throw new CheckFailure(`Tables check failed: ${describeError(err)}`, { maxLength: REASON_MAX + 'Tables check failed: '.length })
       }
       const fold = list.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
       const present = new Set(list.names.map(fold))

@@ -1,13 +1,14 @@
 import { connect } from 'node:net'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
-import { describeNetError } from './http-request.js'
+import { describeNetError } from '../describe-error.js'
 
 /**
- * `<name>`: a TCP connection to host:port opens (and is closed at once). It proves a listener,
+ * `<name>` (default `tcp`): a TCP connection to host:port opens (and is closed at once). It proves a listener,
  * not a server that answers: prefer a check that speaks the protocol where there is one.
  */
-export function tcpCheck (name: string, host: string, port: number): Check {
+export function tcpCheck (host: string, port: number, o: { name?: string } = {}): Check {
+  const name = o.name ?? 'tcp'
   return {
     name,
     run (signal) {

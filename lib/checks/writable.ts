@@ -49,7 +49,8 @@ async function unnamedFile (dir: string): Promise<FileHandle> {
  * `<name>`: a file can be created in `dir` and written. A read-only volume passes an "exists"
  * check; Bots cannot work on one.
  */
-export function writableCheck (name: string, dir: string): Check {
+export function writableCheck (dir: string, o: { name?: string } = {}): Check {
+  const name = o.name ?? 'writable'
   return {
     name,
     componentType: 'system',

@@ -1,5 +1,25 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { BOTS_DEFAULTS, configDirFrom } from '../bots/options.js'
+import { parseFreeSpace } from '../checks/disk.js'
+import { HealthOptionsError } from '../errors.js'
+import { PLUGIN_DEFAULTS } from '../plugin-options.js'
+import { MAX_TIMER_MS, routePrefix } from '../validate.js'
+
+/** The CLI's own defaults, written once (the service's and the plugin's come from their modules). */
+export const CLI_DEFAULTS = Object.freeze({
+  /** `serve`'s port: a sidecar's, beside the webserver's 8080. */
+  servePort: 9000,
+  /** `probes`' port: the webserver's own. */
+  probesPort: BOTS_DEFAULTS.webserverPort,
+  host: '0.0.0.0',
+  /** `serve`: readiness is 503 this long before the server closes. */
+  drainDelayMs: 5000,
+  /** `--url`: the deadline of the whole request. */
+  urlTimeoutMs: 1000,
+  /** `lint`: the least startup budget, in seconds. */
+  minStartupSeconds: 150
+})
 
 export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [CHECKS] [--json] [--quiet]
        bots-healthcheck serve [--port 9000] [--host 0.0.0.0] [--prefix /health] [--drain-delay MS] [--config-dir DIR] [--database-url URL] [--timeout MS] [CHECKS]
@@ -85,7 +105,8 @@ export interface Args extends WorkerFlags {
   file?: string
   timeoutMs?: number
   waitSeconds?: number
-  port?: number
+  /** `serve`'s or `probes`' port: given, else that command's default. */
+  port: number
   host: string
   prefix: string
   drainDelayMs: number
@@ -98,10 +119,7 @@ export interface Args extends WorkerFlags {
   version: boolean
 }
 
-/** The longest deadline a timer can hold (setTimeout's limit is 2^31-1 ms). */
-const MAX_MS = 2_147_483_647
-
-function wholeNumber (flag: string, value: string | undefined, min: number, max = MAX_MS): number | undefined {
+function wholeNumber (flag: string, value: string | undefined, min: number, max = MAX_TIMER_MS): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, got ${JSON.stringify(value)}`)
@@ -170,15 +188,14 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
   if (waitSeconds !== undefined && (mode !== 'check' || check === 'live')) throw new UsageError('--wait goes with --check ready or --check startup')
   const timeoutMs = wholeNumber('--timeout', values.timeout, 1)
   const port = wholeNumber('--port', values.port, 1, 65535)
-  const prefix = (values.prefix ?? '/health').replace(/\/+$/, '')
-  if (values.prefix !== undefined && !values.prefix.startsWith('/')) throw new UsageError(`--prefix must start with "/", got ${JSON.stringify(values.prefix)}`)
+  const prefix = flagRule(() => routePrefix('--prefix', values.prefix ?? PLUGIN_DEFAULTS.prefix))
   if (values['config-dir'] === '') throw new UsageError('--config-dir must not be empty')
   if (values.process === '') throw new UsageError('--process must name the process to look for, e.g. --process bots-jobqueueserver')
   if (values.host === '') throw new UsageError('--host must not be empty')
-  if (values['min-free'] !== undefined && !/^\s*\d+(\.\d+)?\s*(%|[kmgt]i?b|b)?\s*$/i.test(values['min-free'])) {
+  if (values['min-free'] !== undefined && parseFreeSpace(values['min-free']) === undefined) {
     throw new UsageError(`--min-free must be a share or a size, e.g. 5% or 500MiB, got ${JSON.stringify(values['min-free'])}`)
   }
-  const configDir = values['config-dir'] ?? (env.BOTS_CONFIG_DIR !== undefined && env.BOTS_CONFIG_DIR !== '' ? env.BOTS_CONFIG_DIR : './config')
+  const configDir = configDirFrom(values['config-dir'], env) ?? BOTS_DEFAULTS.cliConfigDir
   return {
     mode,
     check,
@@ -189,13 +206,13 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     ...(rest[0] !== undefined ? { file: rest[0] } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(waitSeconds !== undefined ? { waitSeconds } : {}),
-    ...(port !== undefined ? { port } : {}),
-    host: values.host ?? '0.0.0.0',
+    port: port ?? (mode === 'serve' ? CLI_DEFAULTS.servePort : CLI_DEFAULTS.probesPort),
+    host: values.host ?? CLI_DEFAULTS.host,
     prefix,
-    drainDelayMs: wholeNumber('--drain-delay', values['drain-delay'], 0) ?? 5000,
+    drainDelayMs: wholeNumber('--drain-delay', values['drain-delay'], 0) ?? CLI_DEFAULTS.drainDelayMs,
     exec: values.exec === true,
     strictTls: values['strict-tls'] === true,
-    minStartupSeconds: wholeNumber('--min-startup', values['min-startup'], 0) ?? 150,
+    minStartupSeconds: wholeNumber('--min-startup', values['min-startup'], 0) ?? CLI_DEFAULTS.minStartupSeconds,
     ...(values.process !== undefined ? { process: values.process } : {}),
     jobqueue: values.jobqueue === true,
     webserver: values.webserver === true,
@@ -206,5 +223,15 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     quiet: values.quiet === true,
     help: values.help === true,
     version: values.version === true
+  }
+}
+
+/** A rule of the library's, applied to a flag: its HealthOptionsError becomes a usage error. */
+function flagRule<T> (apply: () => T): T {
+  try {
+    return apply()
+  } catch (err) {
+    if (err instanceof HealthOptionsError) throw new UsageError(`${err.option} ${err.problem}`)
+    throw err
   }
 }

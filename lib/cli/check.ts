@@ -9,12 +9,9 @@ async function liveReport (args: Args, env: NodeJS.ProcessEnv): Promise<Report> 
     const { LIVE_REPORT } = await import('../engine/report.js')
     return LIVE_REPORT
   }
-  // Liveness with a watched process: its checks alone, no database opened. bots.ini is read only
-  // for the jobqueue's port.
-  const [{ createHealthService }, { workerChecks, resolveBotsConfig }] = await Promise.all([import('../service.js'), import('../bots.js')])
-  const config = args.jobqueue ? resolveBotsConfig({ configDir: args.configDir, botssys: undefined, usersys: undefined, env }) : { layout: { botssys: '', usersys: '' } }
-  const { live } = workerChecks(config, { process: args.process, jobqueue: args.jobqueue ? {} : undefined })
-  const service = createHealthService({ live, ready: [], startup: [], ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) })
+  // Liveness with a watched process: its checks alone, no database opened.
+  const { createBotsLiveHealth } = await import('../bots/compose.js')
+  const service = createBotsLiveHealth({ configDir: args.configDir, process: args.process, jobqueue: args.jobqueue, env, ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) })
   return await service.live()
 }
 
@@ -25,7 +22,7 @@ export async function checkCommand (args: Args, env: NodeJS.ProcessEnv, io: CliI
     if (!args.quiet) io.out(args.json ? JSON.stringify(report, null, 2) + '\n' : render(report))
     return healthy(report) ? EXIT_HEALTHY : EXIT_UNHEALTHY
   }
-  const { createBotsHealth } = await import('../bots.js')
+  const { createBotsHealth } = await import('../bots/compose.js')
   const health = await createBotsHealth({
     ...healthOptions(args, env, secrets),
     // Every run is fresh: nothing to cache, and no latch to keep.

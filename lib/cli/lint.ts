@@ -1,5 +1,5 @@
-import { DEFAULTS } from '../options.js'
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs'
+import { BoundedReadError, type ReadProblem, readBoundedFile } from '../read-bounded.js'
+import { SERVICE_DEFAULTS } from '../service-options.js'
 import { lintManifests, ManifestError } from '../k8s/lint.js'
 import type { Args } from './args.js'
 import type { CliIo } from './io.js'
@@ -9,21 +9,15 @@ const MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 
 /** A manifest file: a regular file, opened without blocking, at most 8 MiB. */
 function readManifest (file: string): string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
-    if (st.size > MAX_MANIFEST_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_MANIFEST_BYTES} bytes` })
-    const buf = Buffer.alloc(st.size)
-    let length = 0
-    while (length < buf.length) {
-      const n = readSync(fd, buf, length, buf.length - length, null)
-      if (n === 0) break
-      length += n
-    }
-    return buf.subarray(0, length).toString('utf8')
-  } finally {
-    closeSync(fd)
+  return readBoundedFile(file, MAX_MANIFEST_BYTES).toString('utf8')
+}
+
+function manifestProblem (p: ReadProblem): string {
+  switch (p.kind) {
+    case 'open': case 'read': return p.code
+    case 'directory': case 'not-regular': return 'not a regular file'
+    case 'too-large': case 'grew': return `larger than ${MAX_MANIFEST_BYTES} bytes`
+    case 'changed': return 'changed while it was read'
   }
 }
 
@@ -34,12 +28,12 @@ export function lintCommand (args: Args, io: CliIo): number {
   try {
     text = readManifest(file)
   } catch (e) {
-    io.err(`bots-healthcheck: error: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`)
+    io.err(`bots-healthcheck: error: cannot read ${file}: ${e instanceof BoundedReadError ? manifestProblem(e.problem) : String(e)}\n`)
     return EXIT_ERROR
   }
   let findings
   try {
-    findings = lintManifests(text, { timeoutMs: args.timeoutMs ?? DEFAULTS.timeoutMs, minStartupSeconds: args.minStartupSeconds })
+    findings = lintManifests(text, { timeoutMs: args.timeoutMs ?? SERVICE_DEFAULTS.timeoutMs, minStartupSeconds: args.minStartupSeconds })
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e
     io.err(`bots-healthcheck: error: ${file}: ${e.message}\n`)

@@ -1,5 +1,6 @@
 import { HELP, parse, USAGE, type Args } from './args.js'
 import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
+import { HealthOptionsError } from '../errors.js'
 import { redact, urlSecrets } from '../redact.js'
 import type { CliIo } from './io.js'
 
@@ -43,7 +44,8 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv, io: CliIo): 
       default: return await (await import('./check.js')).checkCommand(args, env, io, secrets)
     }
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e)
+    // A bad option is said as the CLI's own error, without the library's prefix.
+    const message = e instanceof HealthOptionsError ? `${e.option} ${e.problem}` : e instanceof Error ? e.message : String(e)
     if (!args.quiet) io.err(`bots-healthcheck: error: ${redact(message, secrets)}\n`)
     return EXIT_ERROR
   }

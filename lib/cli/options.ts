@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
-import type { BotsHealthOptions } from '../bots.js'
+import type { BotsHealthOptions } from '../bots/options.js'
+import { databaseFromEnv } from '../bots/options.js'
 import type { DatabaseOption } from '../db/resolve.js'
 import type { Args } from './args.js'
 
@@ -9,21 +10,7 @@ import type { Args } from './args.js'
  */
 export function databaseFrom (args: Pick<Args, 'databaseUrl'>, env: NodeJS.ProcessEnv, sqlitePath: string): DatabaseOption {
   if (args.databaseUrl !== undefined && args.databaseUrl !== '') return { url: args.databaseUrl }
-  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') return { url: env.DATABASE_URL }
-  if (env.DB_HOST !== undefined && env.DB_HOST !== '') {
-    const port = env.DB_PORT !== undefined && env.DB_PORT !== '' ? Number(env.DB_PORT) : 3306
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`DB_PORT must be a port number (1-65535), got ${JSON.stringify(env.DB_PORT)}`)
-    return {
-      mysql: {
-        host: env.DB_HOST.replace(/^\[|\]$/g, ''),
-        port,
-        ...(env.DB_USER !== undefined && env.DB_USER !== '' ? { user: env.DB_USER } : {}),
-        ...(env.DB_PASSWORD !== undefined && env.DB_PASSWORD !== '' ? { password: env.DB_PASSWORD } : {}),
-        ...(env.DB_NAME !== undefined && env.DB_NAME !== '' ? { database: env.DB_NAME } : {})
-      }
-    }
-  }
-  return { sqlite: sqlitePath }
+  return databaseFromEnv(env) ?? { sqlite: sqlitePath }
 }
 
 /** The service options every front end of the CLI shares: check, --wait and serve. */

@@ -1,4 +1,4 @@
-import { DEFAULTS } from '../options.js'
+import { SERVICE_DEFAULTS } from '../service-options.js'
 import { stringify } from 'yaml'
 import { probeSpecs } from '../k8s/probes.js'
 import { type Args, UsageError } from './args.js'
@@ -8,8 +8,8 @@ import { EXIT_HEALTHY } from '../writers/text.js'
 
 /** `probes`: the three Kubernetes probes, with timeoutSeconds derived from the deadline. */
 export function probesCommand (args: Args, io: CliIo): number {
-  const port = args.port ?? 8080
-  const timeoutMs = args.timeoutMs ?? DEFAULTS.timeoutMs
+  const port = args.port
+  const timeoutMs = args.timeoutMs ?? SERVICE_DEFAULTS.timeoutMs
   const checkArgs = args.exec ? execCheckArgs(args) : []
   if (!args.exec && checkArgs.length === 0 && hasCheckFlags(args)) {
     throw new UsageError('the check flags (--process, --jobqueue, --webserver, --writable, --disk, --database-url) go with probes --exec; httpGet probes ask the server, which has its own flags (bots-healthcheck serve …)')

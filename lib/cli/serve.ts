@@ -1,13 +1,16 @@
-// `bots-healthcheck serve`: the plugin in a Fastify instance of its own, beside a Bots process in
-// its pod (a sidecar). Loaded only by this command: the exec probes never pay for Fastify.
-import Fastify from 'fastify'
-import { healthPlugin } from '../plugin.js'
+// `bots-healthcheck serve`: the probe server beside a Bots process in its pod (a sidecar), over
+// the service the Bots layer builds. Loaded only by this command: the exec probes never pay for
+// Fastify.
+import { createBotsHealth } from '../bots/compose.js'
+import { createDrain, shutdownOnSignal } from '../drain.js'
+import { PLUGIN_DEFAULTS } from '../plugin-options.js'
+import { createProbeServer } from '../probe-server.js'
+import { redact } from '../redact.js'
+import { addProbeRoutes } from '../routes.js'
+import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import type { Args } from './args.js'
 import type { CliIo } from './io.js'
 import { healthOptions } from './options.js'
-import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
-import { redact } from '../redact.js'
-import { errorText } from '../error-text.js'
 
 /** How long the close may take after the drain before the server exits anyway. */
 const CLOSE_LIMIT_MS = 5000
@@ -20,55 +23,31 @@ export interface Served {
 }
 
 export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: readonly string[]): Promise<Served> {
-  const app = Fastify({
-    logger: { level: env.LOG_LEVEL ?? 'info', base: { name: 'bots-healthcheck' }, stream: { write: (line: string) => io.out(line) } },
-    // A probe server has no body to parse and nothing to keep alive for long.
-    bodyLimit: 1024,
-    keepAliveTimeout: 5000,
-    // A client that never finishes its request (slowloris) must not hold the close: once the
-    // drain is over, every connection is cut, and a request has 10 s to arrive whole.
-    forceCloseConnections: true,
-    requestTimeout: 10_000,
-    return503OnClosing: false,
-    // The probe routes bring their own validator and serializer: no Ajv nor fast-json-stringify
-    // instance is built (they are most of what Fastify itself costs in memory).
-    schemaController: {
-      compilersFactory: {
-        buildValidator: (() => () => () => true) as never,
-        buildSerializer: (() => () => (data: unknown) => JSON.stringify(data)) as never
-      }
-    }
-  })
-  await app.register(healthPlugin, { ...healthOptions(args, env, secrets), prefix: args.prefix, drainDelayMs: 0 })
-  const url = await app.listen({ port: args.port ?? 9000, host: args.host })
+  const app = createProbeServer({ logger: { level: env.LOG_LEVEL ?? 'info', base: { name: 'bots-healthcheck' }, stream: { write: (line: string) => io.out(line) } } })
+  let service
+  try {
+    service = await createBotsHealth({ ...healthOptions(args, env, secrets), logger: app.log })
+  } catch (err) {
+    await app.close()
+    throw err
+  }
+  app.addHook('onClose', async () => { await service.close() })
+  addProbeRoutes(app, service, { prefix: args.prefix, routeLogLevel: PLUGIN_DEFAULTS.routeLogLevel })
+  const url = await app.listen({ port: args.port, host: args.host })
   let resolveClosed!: (code: number) => void
   const closed = new Promise<number>((resolve) => { resolveClosed = resolve })
-  let stopping = false
-  const stop = (signal = 'stop'): void => {
-    if (stopping) {
-      app.log.warn({ signal }, 'second signal: exiting now')
-      resolveClosed(EXIT_HEALTHY)
-      return
-    }
-    stopping = true
-    app.health.beginDrain()
-    app.log.info({ signal, drainDelayMs: args.drainDelayMs }, `${signal}: readiness is now 503; closing after the drain delay`)
-    setTimeout(() => {
-      // A close that does not finish (a database driver waiting on a hung connect) must not
-      // keep the pod until its grace period ends.
-      const force = setTimeout(() => {
-        app.log.error({ signal, afterMs: CLOSE_LIMIT_MS }, 'close did not finish: exiting')
-        resolveClosed(EXIT_ERROR)
-      }, CLOSE_LIMIT_MS)
-      app.close().then(() => { clearTimeout(force); resolveClosed(EXIT_HEALTHY) }, (err: unknown) => {
-        clearTimeout(force)
-        app.log.error({ err: redact(errorText(err), secrets) }, 'close failed')
-        resolveClosed(EXIT_ERROR)
-      })
-    }, args.drainDelayMs)
-  }
-  io.onSignal?.((signal) => stop(signal))
-  app.log.info({ url, checks: app.health.checks }, 'probe server listening')
+  const onSignal = shutdownOnSignal({
+    drain: createDrain(service, args.drainDelayMs),
+    drainDelayMs: args.drainDelayMs,
+    close: () => app.close(),
+    closeLimitMs: CLOSE_LIMIT_MS,
+    log: app.log,
+    second: 'exit',
+    redact: (text) => redact(text, secrets),
+    done: (code) => resolveClosed(code === 0 ? EXIT_HEALTHY : EXIT_ERROR)
+  })
+  io.onSignal?.(onSignal)
+  app.log.info({ url, checks: service.checks }, 'probe server listening')
   return { url, closed }
 }
 
@@ -79,7 +58,7 @@ export async function serveCommand (args: Args, env: NodeJS.ProcessEnv, io: CliI
     served = await startServer(args, env, io, secrets)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
-    const message = e.code === 'EADDRINUSE' ? `port ${args.port ?? 9000} on ${args.host} is already in use` : e.message
+    const message = e.code === 'EADDRINUSE' ? `port ${args.port} on ${args.host} is already in use` : e.message
     io.err(`bots-healthcheck: error: ${redact(message, secrets)}\n`)
     return EXIT_ERROR
   }

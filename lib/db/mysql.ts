@@ -1,5 +1,6 @@
 import type { DatabaseAdapter, TableList } from './adapter.js'
 import { abortError } from './adapter.js'
+import { HealthOptionsError } from '../errors.js'
 
 // Structural types of what we use of mysql2, so that either flavour of pool fits.
 interface CoreConnection {
@@ -54,7 +55,7 @@ export const MAX_CONNECTION_AGE_MS = 5000
  */
 export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, secrets?: readonly string[], maxConnectionAgeMs?: number } = {}): DatabaseAdapter {
   const core = corePoolOf(pool)
-  if (core === undefined) throw new TypeError('not a mysql2 pool')
+  if (core === undefined) throw new HealthOptionsError('pool', 'of mysqlAdapter must be a mysql2 pool (mysql.createPool(…), promise or callback flavour) or the fastify.mysql decorator')
   // A pooled connection keeps answering after the password changes: a pool this adapter owns
   // logs in afresh once its connection is older than this (Bots, through Django, logs in anew
   // for every request). A borrowed pool's connections are the app's, and are left alone.

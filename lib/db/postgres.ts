@@ -1,6 +1,7 @@
 import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'
 import { urlSecrets } from '../redact.js'
+import { HealthOptionsError } from '../errors.js'
 
 // Structural types of what we use of `pg`: a Pool whose clients run queries.
 interface PgClient {
@@ -47,7 +48,7 @@ const TABLES_SQL = 'SELECT table_name AS name FROM information_schema.tables WHE
  * the pool at once; a query still running at the deadline has its client destroyed.
  */
 export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: boolean, secrets?: readonly string[] } = {}): DatabaseAdapter {
-  if (!isPgPool(pool)) throw new TypeError('not a pg Pool')
+  if (!isPgPool(pool)) throw new HealthOptionsError('pool', 'of postgresAdapter must be a pg Pool (new pg.Pool(…))')
   const p = pool as PgPool
 
   // pg's default connectionTimeoutMillis is 0: a connect to a server that never answers waits

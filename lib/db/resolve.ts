@@ -2,7 +2,7 @@ import { type DatabaseAdapter, isDatabaseAdapter } from './adapter.js'
 import { isMysqlPool, mysqlAdapter, type MysqlPoolLike } from './mysql.js'
 import type { MysqlConnection } from './open.js'
 import { isPgPool, type PgPoolLike, postgresAdapter } from './postgres.js'
-import { HealthOptionsError } from '../options-error.js'
+import { HealthOptionsError } from '../errors.js'
 
 /**
  * The database to check: an adapter of your own, a mysql2 pool (either flavour) or the

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DatabaseAdapter } from './adapter.js'
 import { credentialsOf, redact, safeUrl, urlSecrets } from '../redact.js'
-import { HealthOptionsError } from '../options-error.js'
+import { HealthOptionsError } from '../errors.js'
 import { openMysql, openPostgres } from './open.js'
 
 /** True for `sqlite:PATH` and for a plain file path. */
@@ -11,11 +11,11 @@ export function isSqliteUrl (url: string): boolean {
 
 export function sqlitePathOf (url: string, cwd = process.cwd()): string {
   let path = url.replace(/^sqlite:(\/\/(?=\/))?/i, '')
-  if (path === '') throw new Error('sqlite: URL without a path: use sqlite:/path/to/botsdb')
+  if (path === '') throw new HealthOptionsError('database', 'is a sqlite: URL without a path: use sqlite:/path/to/botsdb')
   try {
     path = decodeURIComponent(path)
   } catch {
-    throw new Error(`sqlite: the path ${JSON.stringify(path)} has a "%" that starts no escape: write it as %25`)
+    throw new HealthOptionsError('database', `is a sqlite: URL whose path ${JSON.stringify(path)} has a "%" that starts no escape: write it as %25`)
   }
   return isAbsolute(path) ? path : resolve(cwd, path)
 }
@@ -39,7 +39,7 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
   try {
     u = new URL(url)
   } catch {
-    throw new Error(`database URL is not a valid URL (percent-encode a password that holds / @ # ? % or a space): ${redact(safeUrl(url), secrets)}`)
+    throw new HealthOptionsError('database', `URL is not a valid URL (percent-encode a password that holds / @ # ? % or a space): ${redact(safeUrl(url), secrets)}`)
   }
   let password = u.password
   try { password = decodeURIComponent(u.password) } catch {}
@@ -55,7 +55,7 @@ export async function adapterFromUrl (url: string, options: { timeoutMs: number,
     }, options.timeoutMs, secrets)
   }
   if (scheme === 'postgres' || scheme === 'postgresql') return await openPostgres(url, options.timeoutMs, secrets)
-  throw new Error(`unsupported database URL scheme "${scheme}:" in ${safeUrl(url)}: use mysql://, mariadb://, postgres://, sqlite:PATH or a file path`)
+  throw new HealthOptionsError('database', `URL has an unsupported scheme "${scheme}:" (${redact(safeUrl(url), secrets)}): use mysql://, mariadb://, postgres://, sqlite:PATH or a file path`)
 }
 
 function safeDecode (s: string): string {

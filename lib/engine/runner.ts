@@ -1,10 +1,10 @@
 import { type Check, CheckFailure } from '../check.js'
 import { errorText, safeGet } from '../error-text.js'
 import { cut, redact } from '../redact.js'
-import type { CheckDetail } from '../schemas.js'
 
 // The check runner: one check at a time under a deadline, at most one attempt in flight per
-// check, and the last result reused for a short TTL. It knows nothing of probes or reports.
+// check, and the last result reused for a short TTL. Its results are raw (passed or not, the
+// redacted reason, how long, when); it knows nothing of probes, reports or who may read a reason.
 
 /**
  * The clocks: `now` is monotonic and measures ages and durations (a wall clock that steps back
@@ -31,7 +31,6 @@ export interface RunnerOptions {
   readonly timeoutMs: number
   readonly cacheTtlMs: number
   readonly failureCacheTtlMs: number
-  readonly exposeReasons: boolean
   readonly secrets: readonly string[]
   readonly clock?: Clock
   readonly timers?: Timers
@@ -39,12 +38,13 @@ export interface RunnerOptions {
 
 export interface CheckResult {
   readonly ok: boolean
-  /** Public: redacted and cut. */
+  /** Why it failed: redacted and cut. */
   readonly error?: string
   readonly durationMs: number
-  /** When it settled, on the monotonic clock. */
+  /** When it settled, on the monotonic clock (ages). */
   readonly at: number
-  readonly detail: CheckDetail
+  /** When it settled, on the wall clock (ms since the epoch), to date it in reports. */
+  readonly checkedAt: number
 }
 
 export interface Runner {
@@ -56,8 +56,8 @@ export interface Runner {
   last (check: Check): CheckResult | undefined
 }
 
-export const REASON_WITHHELD = 'reason withheld'
-const MAX_REASON = 500
+/** The longest reason kept, unless a CheckFailure asks for another length. */
+export const MAX_REASON = 500
 
 interface Attempt {
   /** Settles by the deadline at the latest. */
@@ -89,7 +89,7 @@ const realTimers: Timers = {
 }
 
 export function createRunner (options: RunnerOptions): Runner {
-  const { timeoutMs, cacheTtlMs, failureCacheTtlMs, exposeReasons, secrets } = options
+  const { timeoutMs, cacheTtlMs, failureCacheTtlMs, secrets } = options
   const clock = options.clock ?? realClock
   const now = (): number => clock.now()
   const wallNow = (): number => clock.wallNow?.() ?? Date.now()
@@ -105,15 +105,14 @@ export function createRunner (options: RunnerOptions): Runner {
   function result (check: Check, startedAt: number, error?: unknown): CheckResult {
     const at = now()
     const durationMs = Math.round(at - startedAt)
-    const checkedAt = new Date(wallNow()).toISOString()
-    if (error === undefined) return Object.freeze({ ok: true, durationMs, at, detail: Object.freeze({ status: 'pass', durationMs, checkedAt }) })
+    const checkedAt = wallNow()
+    if (error === undefined) return Object.freeze({ ok: true, durationMs, at, checkedAt })
     // Whatever the check rejected with, reading it must not throw (errorText never does).
     const raw = errorText(error)
     const maxLength = isCheckFailure(error) ? safeGet(error, 'maxLength') : undefined
     const max = typeof maxLength === 'number' && maxLength > 0 ? maxLength : MAX_REASON
     const message = cut(redact(raw || `${labelOf(check)} check failed`, secrets), max)
-    const detail: CheckDetail = Object.freeze({ status: 'fail', durationMs, checkedAt, error: exposeReasons ? message : REASON_WITHHELD })
-    return Object.freeze({ ok: false, error: message, durationMs, at, detail })
+    return Object.freeze({ ok: false, error: message, durationMs, at, checkedAt })
   }
 
   function start (check: Check, state: CheckState): Attempt {

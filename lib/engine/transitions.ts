@@ -1,4 +1,5 @@
 import type { Check } from '../check.js'
+import { type Probe, REPORT_NAMES } from './report.js'
 import type { CheckResult } from './runner.js'
 
 /** pino's signature, which `fastify.log` has; any object with these two methods works. */
@@ -7,21 +8,21 @@ export interface HealthLogger {
   info (obj: object, msg: string): void
 }
 
-export type ProbeName = 'liveness' | 'readiness' | 'startup'
-
 /**
  * Tells the logger once when a probe's failing set changes: a warning naming what fails, and one
  * line when all pass again. A probe that has always passed logs nothing.
  */
-export function transitionLog (logger: HealthLogger | undefined): (probe: ProbeName, checks: readonly Check[], results: readonly CheckResult[]) => void {
+export function transitionLog (logger: HealthLogger | undefined): (probe: Probe, checks: readonly Check[], results: readonly CheckResult[]) => void {
   // The failing set each probe last reported: undefined before the first run, '' when healthy.
-  const lastFailing: Partial<Record<ProbeName, string>> = {}
-  return (probe, checks, results) => {
+  const lastFailing: Partial<Record<Probe, string>> = {}
+  return (name, checks, results) => {
+    // Logs name the probe as its report does (`readiness`).
+    const probe = REPORT_NAMES[name]
     const failing = checks.filter((_, i) => results[i]?.ok !== true).map((c) => c.name)
     const key = failing.join(',')
-    const before = lastFailing[probe]
+    const before = lastFailing[name]
     if (key === before) return
-    lastFailing[probe] = key
+    lastFailing[name] = key
     if (logger === undefined) return
     if (failing.length > 0) {
       const reasons = results.filter((r) => !r.ok).map((r) => r.error)

@@ -1,4 +1,4 @@
-import type { Report } from '../engine/report.js'
+import { DRAINING_ERROR, type Report } from '../engine/report.js'
 
 /** The one rule of which reports are healthy (200) and which are not (503). */
 export function isHealthy (r: Report): boolean {
@@ -10,7 +10,7 @@ export function statusCode (r: Report): 200 | 503 {
   return isHealthy(r) ? 200 : 503
 }
 
-/** The one error that belongs to no check: draining. */
+/** The errors that belong to no check: draining, told by the report's `draining` field. */
 export function generalErrors (r: Report): string[] {
-  return r.check === 'readiness' && r.draining === true ? [r.errors?.[0] ?? 'shutting down'] : []
+  return r.check === 'readiness' && r.draining === true ? [DRAINING_ERROR] : []
 }

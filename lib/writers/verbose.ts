@@ -1,4 +1,4 @@
-import type { Report } from '../engine/report.js'
+import { REASON_WITHHELD, type Report } from '../engine/report.js'
 import { generalErrors, isHealthy } from './status.js'
 
 /**
@@ -9,7 +9,7 @@ export function toVerbose (r: Report, route: string): string {
   const lines: string[] = []
   if (r.checks !== undefined) {
     for (const [name, ok] of Object.entries(r.checks)) {
-      lines.push(ok ? `[+]${name} ok` : `[-]${name} failed: ${r.details?.[name]?.error ?? 'reason withheld'}`)
+      lines.push(ok ? `[+]${name} ok` : `[-]${name} failed: ${r.details?.[name]?.error ?? REASON_WITHHELD}`)
     }
     for (const e of generalErrors(r)) lines.push(`[-]${e.replace(/\s+/g, '-')} failed: ${e}`)
   }

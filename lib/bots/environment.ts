@@ -1,17 +1,15 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { BotsIniError, decodeBotsIni, type IniSections, parseBotsIni } from './bots-ini.js'
-import { gatedFs, notAnswered } from './fs-gate.js'
+import { BotsIniError, decodeBotsIni, type IniSections, parseBotsIni } from './ini.js'
+import { gatedFs, notAnswered } from '../fs-gate.js'
+import { BoundedReadError, type ReadProblem, readBoundedFile } from '../read-bounded.js'
 
 export { BotsIniError, parseBotsIni }
 export type { IniSections }
 
 // Everything this package knows of a Bots installation lives here: where bots.ini is, how Bots
-// reads it, where botssys, usersys and the SQLite database are, and which tables it needs.
-
-/** The tables Bots' engine cannot run without (`mutex` is its database lock). */
-export const BOTS_REQUIRED_TABLES: readonly string[] = Object.freeze(['channel', 'routes', 'ta', 'mutex'])
+// reads it, and where botssys, usersys and the SQLite database are.
 
 export interface BotsEnvironment {
   /** The config directory, absolute. */
@@ -26,6 +24,26 @@ export interface BotsEnvironment {
   /** Why bots.ini could not be used; absent when it was read and has a `[directories]` section. */
   readonly configError?: string
   readonly sections?: IniSections
+}
+
+/** Where botssys and usersys are, and the bots.ini they came from. */
+export interface BotsLayout {
+  botssys: string
+  usersys: string
+  /** Present when a config dir is in play. */
+  environment?: BotsEnvironment
+}
+
+/** Where botssys and usersys are now, and how to follow bots.ini when they may change. */
+export interface BotsConfig {
+  readonly layout: BotsLayout
+  /** Present when a config dir is in play: bots.ini is followed while the probes run. */
+  readonly watch?: BotsConfigWatch
+}
+
+/** The layout an environment gives. */
+export function layoutFrom (environment: BotsEnvironment): BotsLayout {
+  return { botssys: environment.botssys, usersys: environment.usersys, environment }
 }
 
 /** The largest bots.ini read: the stock file is 14 KB. */
@@ -82,10 +100,7 @@ export function loadBotsEnvironment (configDir: string, overrides: { botssys?: s
   }
 }
 
-/**
- * Reads bots.ini without ever blocking on it: opened non-blocking (a FIFO does not wait for a
- * writer), a regular file only (not a FIFO, a device or /dev/zero), at most BOTS_INI_MAX_BYTES.
- */
+/** bots.ini's text: see readBoundedFile; every problem said with the path. */
 function readConfigFile (dir: string, iniPath: string): string {
   let st
   try {
@@ -94,37 +109,25 @@ function readConfigFile (dir: string, iniPath: string): string {
     throw new BotsIniError(`config directory not found: ${dir}`)
   }
   if (!st.isDirectory()) throw new BotsIniError(`config directory is not a directory: ${dir}`)
-  let fd: number
+  let bytes: Buffer
   try {
-    fd = openSync(iniPath, constants.O_RDONLY | constants.O_NONBLOCK)
+    bytes = readBoundedFile(iniPath, BOTS_INI_MAX_BYTES)
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new BotsIniError(`bots.ini not found: ${iniPath}`)
-    throw new BotsIniError(`bots.ini cannot be read (${code ?? 'error'}): ${iniPath}`)
+    if (!(err instanceof BoundedReadError)) throw err
+    throw new BotsIniError(`${iniProblem(err.problem)}: ${iniPath}`)
   }
-  try {
-    const fst = fstatSync(fd)
-    if (fst.isDirectory()) throw new BotsIniError(`bots.ini is not a file: ${iniPath}`)
-    if (!fst.isFile()) throw new BotsIniError(`bots.ini is not a regular file (a FIFO, socket or device): ${iniPath}`)
-    if (fst.size > BOTS_INI_MAX_BYTES) throw new BotsIniError(`bots.ini is ${fst.size} bytes, more than the ${BOTS_INI_MAX_BYTES} this reader takes (Bots ships 14 KB): ${iniPath}`)
-    // Read to the end, not to the size fstat gave: the file may change while it is read.
-    const buf = Buffer.allocUnsafe(Math.min(fst.size + 4096, BOTS_INI_MAX_BYTES + 1))
-    let length = 0
-    for (;;) {
-      let n: number
-      try {
-        n = readSync(fd, buf, length, buf.length - length, null)
-      } catch (err) {
-        throw new BotsIniError(`bots.ini cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${iniPath}`)
-      }
-      if (n === 0) break
-      length += n
-      if (length > BOTS_INI_MAX_BYTES) throw new BotsIniError(`bots.ini grew past ${BOTS_INI_MAX_BYTES} bytes while it was read: ${iniPath}`)
-      if (length === buf.length) throw new BotsIniError(`bots.ini changed while it was read: ${iniPath}`)
-    }
-    return decodeBotsIni(buf.subarray(0, length), iniPath)
-  } finally {
-    closeSync(fd)
+  return decodeBotsIni(bytes, iniPath)
+}
+
+function iniProblem (p: ReadProblem): string {
+  switch (p.kind) {
+    case 'open': return p.code === 'ENOENT' ? 'bots.ini not found' : `bots.ini cannot be read (${p.code})`
+    case 'read': return `bots.ini cannot be read (${p.code})`
+    case 'directory': return 'bots.ini is not a file'
+    case 'not-regular': return 'bots.ini is not a regular file (a FIFO, socket or device)'
+    case 'too-large': return `bots.ini is ${p.size} bytes, more than the ${BOTS_INI_MAX_BYTES} this reader takes (Bots ships 14 KB)`
+    case 'grew': return `bots.ini grew past ${BOTS_INI_MAX_BYTES} bytes while it was read`
+    case 'changed': return 'bots.ini changed while it was read'
   }
 }
 

@@ -1,9 +1,8 @@
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
-import { describeNetError, httpOnce } from './http-request.js'
-
-/** Bots' default `[jobqueue] port`. */
-export const JOBQUEUE_DEFAULT_PORT = 28082
+import { describeNetError } from '../describe-error.js'
+import { httpOnce } from '../http-request.js'
+import { BOTS_DEFAULTS } from './options.js'
 
 // A method no server has: Python's SimpleXMLRPCServer answers it with a fault, which proves that
 // its single thread is serving requests. Nothing is queued, listed or cleared.
@@ -14,7 +13,7 @@ const CALL = '<?xml version="1.0"?>\n<methodCall><methodName>fastify_bots_health
  * (the kernel completes handshakes for a wedged server); an XML-RPC answer, a fault included, does.
  */
 export function jobqueueCheck (o: { port?: number, host?: string, name?: string } = {}): Check {
-  const port = o.port ?? JOBQUEUE_DEFAULT_PORT
+  const port = o.port ?? BOTS_DEFAULTS.jobqueuePort
   const host = o.host ?? '127.0.0.1'
   const url = new URL(`http://${host.includes(':') ? `[${host}]` : host}:${port}/RPC2`)
   const what = `jobqueueserver on ${host}:${port}`
