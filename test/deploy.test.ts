@@ -190,7 +190,8 @@ t.test('examples/Dockerfile builds the TypeScript example, and its HEALTHCHECK w
   // inside the checkout, so that the built server finds node_modules as it does in the image
   const out = mkdtempSync(join(root, '.build-test-'))
   t.teardown(() => rmSync(out, { recursive: true, force: true }))
-  const tsc = await new Promise<number>((resolve) => execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'examples', 'tsconfig.json'), '--outDir', out], (err) => resolve(err === null ? 0 : 1)))
+  // --noCheck: the emit alone (~2 s, not ~9); `npm run typecheck` type-checks examples/ already.
+  const tsc = await new Promise<number>((resolve) => execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'examples', 'tsconfig.json'), '--noCheck', '--outDir', out], (err) => resolve(err === null ? 0 : 1)))
   t.equal(tsc, 0, 'the build stage\'s tsc step compiles examples/server.ts')
   const runtime = stages('Dockerfile').at(-1)?.lines ?? []
   const cmd = JSON.parse(runtime.find((l) => l.startsWith('CMD '))?.slice(4) ?? '[]') as string[]

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import type { Test } from 'tap'
+import { assertBuilt } from './built.js'
 import { BOTS_TABLES } from './mysql.js'
+
+// Every file that runs the built CLI imports this module: a stale dist/ fails it at once.
+assertBuilt()
 
 export const CLI = fileURLToPath(new URL('../../dist/bots-healthcheck.cjs', import.meta.url))
 
@@ -33,7 +37,7 @@ export async function runCli (args: string[], opts: Pick<CliOptions, 'cwd' | 'en
 }
 
 /**
- * Spawns the built CLI (dist/, which tap's `before` rebuilds when lib/ is newer) with a clean
+ * Spawns the built CLI (dist/, which npm test builds first; a stale one fails) with a clean
  * environment. Run as another user, it goes through `env -u NODE_OPTIONS`: tap adds its coverage
  * hooks to every child's NODE_OPTIONS, and they would fail to write their records into this
  * checkout, on stderr, as that user.
