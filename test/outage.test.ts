@@ -176,7 +176,10 @@ t.test('8: --wait is timed on the monotonic clock: a wall clock stepped an hour 
   const r = await spawnCli(['--check', 'startup', '--wait', '15', '--config-dir', e.configDir], { nodeArgs: ['--import', step] })
   t.equal(r.code, 0, `passed once botssys/data appeared, not "gave up after 3601 s": ${r.stdout}${r.stderr}`)
   t.notMatch(r.stdout, /gave up/)
-  t.match(r.stdout, /^\[0\.0 s\] startup: starting \(botssys failing\)\n\[[23]\.\d s\] startup: started\n/, 'the times printed are monotonic too')
+  // When the CLI starts late on a busy machine, botssys/data appears sooner after its start: the
+  // second time is not fixed, but it is seconds, never the hour the wall clock jumped.
+  const times = /^\[0\.0 s\] startup: starting \(botssys failing\)\n\[(\d+\.\d) s\] startup: started\n/.exec(r.stdout)
+  t.ok(times !== null && Number(times[1]) < 15, `the times printed are monotonic too: ${r.stdout.split('\n').slice(0, 2).join(' / ')}`)
 })
 
 // --- 10: nothing left behind --------------------------------------------------------------------
