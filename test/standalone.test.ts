@@ -45,107 +45,112 @@ t.test('the bundles are one file each, of a reasonable size', async (t) => {
   t.ok(serve < 4 * 1024 * 1024, `bots-healthcheck-serve.cjs ${(serve / 1024).toFixed(0)} KiB`)
 })
 
+// The Node lines side by side: each line's tests run in order, the lines at once (most of their
+// time is spent waiting on the processes they start).
+t.jobs = 3
 for (const { label, bin } of nodeLines()) {
-  const major = Number(/^v(\d+)/.exec(await new Promise<string>((resolve) => execFile(bin, ['--version'], (_e, out) => resolve(out))))?.[1])
-  const builtinSqlite = major >= 22
+  t.test(label, { buffered: true }, async (t) => {
+    const major = Number(/^v(\d+)/.exec(await new Promise<string>((resolve) => execFile(bin, ['--version'], (_e, out) => resolve(out))))?.[1])
+    const builtinSqlite = major >= 22
 
-  t.test(`${label}: --version, live, probes, lint, --url`, async (t) => {
-    t.match(await run(bin, ['--version']), { code: 0, stdout: /^\d+\.\d+\.\d+\n$/ })
-    t.match(await run(bin, ['--check', 'live']), { code: 0, stdout: 'Health Check: liveness\nStatus: ok\n' })
-    t.match(await run(bin, ['probes', '--port', '9000']), { code: 0, stdout: /readinessProbe:\n {2}httpGet:\n {4}path: \/health\/ready\n {4}port: 9000/ })
-    const lint = await run(bin, ['lint', fileURLToPath(new URL('../examples/k8s/jobqueue.yaml', import.meta.url))])
-    t.equal(lint.code, 0, lint.stdout + lint.stderr)
-    const server = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"status":"ok"}') })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    t.teardown(() => server.close())
-    t.match(await run(bin, ['--url', `http://127.0.0.1:${(server.address() as AddressInfo).port}/health/live`]), { code: 0 })
-  })
+    t.test(`${label}: --version, live, probes, lint, --url`, async (t) => {
+      t.match(await run(bin, ['--version']), { code: 0, stdout: /^\d+\.\d+\.\d+\n$/ })
+      t.match(await run(bin, ['--check', 'live']), { code: 0, stdout: 'Health Check: liveness\nStatus: ok\n' })
+      t.match(await run(bin, ['probes', '--port', '9000']), { code: 0, stdout: /readinessProbe:\n {2}httpGet:\n {4}path: \/health\/ready\n {4}port: 9000/ })
+      const lint = await run(bin, ['lint', fileURLToPath(new URL('../examples/k8s/jobqueue.yaml', import.meta.url))])
+      t.equal(lint.code, 0, lint.stdout + lint.stderr)
+      const server = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"status":"ok"}') })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      t.teardown(() => server.close())
+      t.match(await run(bin, ['--url', `http://127.0.0.1:${(server.address() as AddressInfo).port}/health/live`]), { code: 0 })
+    })
 
-  t.test(`${label}: ready and startup on MySQL, PostgreSQL and SQLite`, async (t) => {
-    const e = botsEnv(t)
-    for (const url of [mysql.url, pg.url]) {
-      for (const check of ['ready', 'startup']) {
-        const r = await run(bin, ['--check', check, '--config-dir', e.configDir, '--database-url', url])
-        t.equal(r.code, 0, `${check} on ${url.split(':')[0]}: ${r.stdout}${r.stderr}`)
+    t.test(`${label}: ready and startup on MySQL, PostgreSQL and SQLite`, async (t) => {
+      const e = botsEnv(t)
+      for (const url of [mysql.url, pg.url]) {
+        for (const check of ['ready', 'startup']) {
+          const r = await run(bin, ['--check', check, '--config-dir', e.configDir, '--database-url', url])
+          t.equal(r.code, 0, `${check} on ${url.split(':')[0]}: ${r.stdout}${r.stderr}`)
+        }
       }
-    }
-    makeSqliteDb(e.botssys)
-    const sqlite = await run(bin, ['--check', 'startup', '--config-dir', e.configDir])
-    if (builtinSqlite) {
-      t.equal(sqlite.code, 0, `node:sqlite: ${sqlite.stdout}${sqlite.stderr}`)
-      t.equal(sqlite.stderr, '', 'no experimental warning')
-    } else {
-      t.equal(sqlite.code, 1, 'Node 20 has no node:sqlite and the folder no better-sqlite3')
-      t.match(sqlite.stdout, /SQLite needs Node 22\.13 or later \(node:sqlite\), or better-sqlite3 12/)
-    }
-    const down = await run(bin, ['--check', 'ready', '--config-dir', e.configDir, '--database-url', `mysql://u:pw-Secret1@127.0.0.1:${await closedPort()}/x`, '--json'])
-    t.equal(down.code, 1)
-    t.notMatch(down.stdout + down.stderr, 'pw-Secret1')
-  })
+      makeSqliteDb(e.botssys)
+      const sqlite = await run(bin, ['--check', 'startup', '--config-dir', e.configDir])
+      if (builtinSqlite) {
+        t.equal(sqlite.code, 0, `node:sqlite: ${sqlite.stdout}${sqlite.stderr}`)
+        t.equal(sqlite.stderr, '', 'no experimental warning')
+      } else {
+        t.equal(sqlite.code, 1, 'Node 20 has no node:sqlite and the folder no better-sqlite3')
+        t.match(sqlite.stdout, /SQLite needs Node 22\.13 or later \(node:sqlite\), or better-sqlite3 12/)
+      }
+      const down = await run(bin, ['--check', 'ready', '--config-dir', e.configDir, '--database-url', `mysql://u:pw-Secret1@127.0.0.1:${await closedPort()}/x`, '--json'])
+      t.equal(down.code, 1)
+      t.notMatch(down.stdout + down.stderr, 'pw-Secret1')
+    })
 
-  t.test(`${label}: --wait passes once Bots' tables appear; gives up when they do not`, async (t) => {
-    const e = botsEnv(t)
-    const db = await createTestDatabase('wait', [])
-    t.teardown(() => db.drop())
-    const waiting = run(bin, ['--check', 'startup', '--wait', '20', '--config-dir', e.configDir, '--database-url', db.url])
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    for (const table of ['channel', 'routes', 'ta', 'mutex']) await db.admin.query(`CREATE TABLE ${table} (id INT PRIMARY KEY)`)
-    const r = await waiting
-    t.equal(r.code, 0, r.stdout + r.stderr)
-    const lines = r.stdout.split('\n')
-    t.match(lines[0], /^\[0\.0 s\] startup: starting \(tables failing\)$/)
-    t.match(lines[1], /^\[\d+\.\d s\] startup: started$/)
-    t.match(r.stdout, /Status: started/)
-    const started = Date.now()
-    const never = await run(bin, ['--check', 'ready', '--wait', '2', '--config-dir', e.configDir, '--database-url', `mysql://root@127.0.0.1:${await closedPort()}/x`])
-    t.equal(never.code, 1)
-    t.match(never.stdout, /^\[0\.0 s\] readiness: not_ready \(database failing\)\ngave up after 2\.\d s \(--wait 2\)\n/)
-    t.match(never.stdout, /Errors:\n {2}- Database check failed: .*ECONNREFUSED/)
-    t.ok(Date.now() - started < 8000, 'within the budget and one attempt')
-  })
+    t.test(`${label}: --wait passes once Bots' tables appear; gives up when they do not`, async (t) => {
+      const e = botsEnv(t)
+      const db = await createTestDatabase('wait', [])
+      t.teardown(() => db.drop())
+      const waiting = run(bin, ['--check', 'startup', '--wait', '20', '--config-dir', e.configDir, '--database-url', db.url])
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      for (const table of ['channel', 'routes', 'ta', 'mutex']) await db.admin.query(`CREATE TABLE ${table} (id INT PRIMARY KEY)`)
+      const r = await waiting
+      t.equal(r.code, 0, r.stdout + r.stderr)
+      const lines = r.stdout.split('\n')
+      t.match(lines[0], /^\[0\.0 s\] startup: starting \(tables failing\)$/)
+      t.match(lines[1], /^\[\d+\.\d s\] startup: started$/)
+      t.match(r.stdout, /Status: started/)
+      const started = Date.now()
+      const never = await run(bin, ['--check', 'ready', '--wait', '2', '--config-dir', e.configDir, '--database-url', `mysql://root@127.0.0.1:${await closedPort()}/x`])
+      t.equal(never.code, 1)
+      t.match(never.stdout, /^\[0\.0 s\] readiness: not_ready \(database failing\)\ngave up after 2\.\d s \(--wait 2\)\n/)
+      t.match(never.stdout, /Errors:\n {2}- Database check failed: .*ECONNREFUSED/)
+      t.ok(Date.now() - started < 8000, 'within the budget and one attempt')
+    })
 
-  t.test(`${label}: serve answers the probes, drains on SIGTERM and exits 0`, async (t) => {
-    const e = botsEnv(t)
-    const port = await closedPort()
-    const child = spawn(bin, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--drain-delay', '700', '--config-dir', e.configDir, '--database-url', mysql.url], { cwd: alone, env: { PATH: '/usr/bin:/bin' } })
-    t.teardown(() => { child.kill('SIGKILL') })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    let err = ''
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    const base = `http://127.0.0.1:${port}/health`
-    for (let i = 0; i < 100 && !out.includes('probe server listening'); i++) await new Promise((resolve) => setTimeout(resolve, 50))
-    t.match(out, 'probe server listening', err)
-    t.equal(await fetch(`${base}/ping`).then((r) => r.text()), 'ok')
-    const ready = await fetch(`${base}/ready`)
-    t.equal(ready.status, 200)
-    t.match(await ready.json(), { status: 'ready', checks: { database: true, botssys: true, usersys: true, config: true } })
-    t.equal((await fetch(`${base}/startup`)).status, 200)
-    const signalled = Date.now()
-    child.kill('SIGTERM')
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    const draining = await fetch(`${base}/ready`)
-    t.equal(draining.status, 503, 'readiness is 503 at once')
-    t.equal((await fetch(`${base}/live`)).status, 200, 'liveness stays 200 while draining')
-    t.equal(await exited, 0)
-    t.ok(Date.now() - signalled >= 650, 'it waited the drain delay')
-    for (const line of out.trim().split('\n')) t.doesNotThrow(() => JSON.parse(line), 'a JSON log line')
-    t.match(out, /"msg":"SIGTERM: readiness is now 503; closing after the drain delay"/)
-    t.notMatch(out, 'ci-Pa55word')
-  })
+    t.test(`${label}: serve answers the probes, drains on SIGTERM and exits 0`, async (t) => {
+      const e = botsEnv(t)
+      const port = await closedPort()
+      const child = spawn(bin, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', '--drain-delay', '700', '--config-dir', e.configDir, '--database-url', mysql.url], { cwd: alone, env: { PATH: '/usr/bin:/bin' } })
+      t.teardown(() => { child.kill('SIGKILL') })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+      let err = ''
+      child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      const base = `http://127.0.0.1:${port}/health`
+      for (let i = 0; i < 100 && !out.includes('probe server listening'); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      t.match(out, 'probe server listening', err)
+      t.equal(await fetch(`${base}/ping`).then((r) => r.text()), 'ok')
+      const ready = await fetch(`${base}/ready`)
+      t.equal(ready.status, 200)
+      t.match(await ready.json(), { status: 'ready', checks: { database: true, botssys: true, usersys: true, config: true } })
+      t.equal((await fetch(`${base}/startup`)).status, 200)
+      const signalled = Date.now()
+      child.kill('SIGTERM')
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      const draining = await fetch(`${base}/ready`)
+      t.equal(draining.status, 503, 'readiness is 503 at once')
+      t.equal((await fetch(`${base}/live`)).status, 200, 'liveness stays 200 while draining')
+      t.equal(await exited, 0)
+      t.ok(Date.now() - signalled >= 650, 'it waited the drain delay')
+      for (const line of out.trim().split('\n')) t.doesNotThrow(() => JSON.parse(line), 'a JSON log line')
+      t.match(out, /"msg":"SIGTERM: readiness is now 503; closing after the drain delay"/)
+      t.notMatch(out, 'ci-Pa55word')
+    })
 
-  t.test(`${label}: serve with a bad flag or a taken port: one clear line, exit 2`, async (t) => {
-    const bad = await run(bin, ['serve', '--port', 'x'])
-    t.equal(bad.code, 2)
-    t.match(bad.stderr, /^bots-healthcheck: --port must be a whole number of at least 1, got "x"\n/)
-    const taken = createServer()
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
-    t.teardown(() => taken.close())
-    const e = botsEnv(t)
-    const r = await run(bin, ['serve', '--port', String((taken.address() as AddressInfo).port), '--host', '127.0.0.1', '--config-dir', e.configDir, '--database-url', mysql.url])
-    t.equal(r.code, 2)
-    t.match(r.stderr, /^bots-healthcheck: error: port \d+ on 127\.0\.0\.1 is already in use\n$/)
-    t.notMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace')
+    t.test(`${label}: serve with a bad flag or a taken port: one clear line, exit 2`, async (t) => {
+      const bad = await run(bin, ['serve', '--port', 'x'])
+      t.equal(bad.code, 2)
+      t.match(bad.stderr, /^bots-healthcheck: --port must be a whole number of at least 1, got "x"\n/)
+      const taken = createServer()
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+      t.teardown(() => taken.close())
+      const e = botsEnv(t)
+      const r = await run(bin, ['serve', '--port', String((taken.address() as AddressInfo).port), '--host', '127.0.0.1', '--config-dir', e.configDir, '--database-url', mysql.url])
+      t.equal(r.code, 2)
+      t.match(r.stderr, /^bots-healthcheck: error: port \d+ on 127\.0\.0\.1 is already in use\n$/)
+      t.notMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace')
+    })
   })
 }
