@@ -3,7 +3,9 @@
  * It knows nothing of HTTP, caching or deadlines: the service adds those.
  *
  * `run` resolves when the check passes and rejects when it fails; the rejection's
- * message is the public error line (the service redacts it and cuts it to length).
+ * message is the public error line (the service redacts it and cuts it to length). It may
+ * resolve with `{ warn: reason }` instead: the check passes (the probe stays healthy) and the
+ * reason is shown as a warning, for what someone should look at but a restart would not fix.
  * When `signal` aborts, `run` must give back what it acquired and then settle:
  * the service counts a check as in flight until its promise settles.
  */
@@ -17,7 +19,22 @@ export interface Check {
    * default) or a name of your own.
    */
   readonly componentType?: string
-  run (signal: AbortSignal): Promise<void>
+  run (signal: AbortSignal): Promise<void | CheckWarning>
+}
+
+/** What a check resolves with to pass with a warning. */
+export interface CheckWarning {
+  readonly warn: string
+}
+
+/** The warning a check's resolved value carries, if it is one. */
+export function warningOf (value: unknown): string | undefined {
+  try {
+    const warn = (value as { warn?: unknown } | null | undefined)?.warn
+    return typeof warn === 'string' && warn !== '' ? warn : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** A failure whose message is meant for the report as it is. */

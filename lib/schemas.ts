@@ -4,21 +4,25 @@ import Type, { type Static, type TSchema } from 'typebox'
 // Fields may be added (documented here), never renamed or removed.
 
 export const CheckDetailSchema = Type.Object({
-  status: Type.Union([Type.Literal('pass'), Type.Literal('fail')], {
-    description: 'The outcome of this check'
+  status: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')], {
+    description: 'The outcome of this check: `warn` passes (the probe stays 200) and says why in `warning`'
   }),
   durationMs: Type.Number({ description: 'How long the check took, in milliseconds' }),
   checkedAt: Type.String({
     description: 'When the result was taken (ISO 8601). Results are cached for a short TTL, so this tells how old it is'
   }),
-  error: Type.Optional(Type.String({ description: 'Why the check failed (`reason withheld` when reasons are not exposed)' }))
+  error: Type.Optional(Type.String({ description: 'Why the check failed (`reason withheld` when reasons are not exposed)' })),
+  warning: Type.Optional(Type.String({ description: 'Why the check warns (`reason withheld` when reasons are not exposed)' }))
 }, { $id: 'BotsHealthCheckDetail', additionalProperties: false })
 
 const ChecksSchema = Type.Record(Type.String(), Type.Boolean(), {
-  description: 'One key per check, true when it passed'
+  description: 'One key per check, true when it passed (a warning passes)'
 })
 const ErrorsSchema = Type.Array(Type.String(), {
   description: 'One line per failing check; present only when a check failed'
+})
+const WarningsSchema = Type.Array(Type.String(), {
+  description: 'One line per check that warns: it passed, and someone should look; present only when a check warns'
 })
 const DetailsSchema = Type.Record(Type.String(), Type.Ref('BotsHealthCheckDetail'), {
   description: 'Per-check duration and result time, keyed like `checks`'
@@ -32,6 +36,7 @@ export const LiveReportSchema = Type.Object({
     description: 'Present when liveness watches a process of its own (process, jobqueue): one key per check'
   })),
   errors: Type.Optional(ErrorsSchema),
+  warnings: Type.Optional(WarningsSchema),
   details: Type.Optional(DetailsSchema)
 }, { $id: 'BotsHealthLiveReport', additionalProperties: false, description: 'Liveness: the process answers. It never touches a dependency; with the process or jobqueue check it also says whether the watched Bots process serves' })
 
@@ -40,6 +45,7 @@ export const ReadyReportSchema = Type.Object({
   check: Type.Literal('readiness'),
   checks: ChecksSchema,
   errors: Type.Optional(ErrorsSchema),
+  warnings: Type.Optional(WarningsSchema),
   mode: Type.Optional(Type.String({ minLength: 1, description: 'Set by the layer that built the service: a Bots service says `database_only` when readiness is limited to the database (HEALTH_CHECK_DB_ONLY)' })),
   draining: Type.Optional(Type.Literal(true, { description: 'Present while the service drains before shutting down: 503 whatever the checks say' })),
   details: Type.Optional(DetailsSchema)
@@ -61,6 +67,7 @@ export const StartupReportSchema = Type.Object({
   check: Type.Literal('startup'),
   checks: ChecksSchema,
   errors: Type.Optional(ErrorsSchema),
+  warnings: Type.Optional(WarningsSchema),
   details: Type.Optional(DetailsSchema)
 }, {
   $id: 'BotsHealthStartupReport',
@@ -74,7 +81,7 @@ export const PingResponseSchema = Type.Literal('ok', { $id: 'BotsHealthPing', de
 export const HealthJsonSchema = Type.Object({
   status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('warn')]),
   description: Type.Optional(Type.String()),
-  output: Type.Optional(Type.String({ description: 'Why the probe failed' })),
+  output: Type.Optional(Type.String({ description: 'Why the probe failed, or warns' })),
   notes: Type.Optional(Type.Array(Type.String())),
   checks: Type.Optional(Type.Record(Type.String(), Type.Array(Type.Object({
     componentType: Type.String(),
@@ -92,7 +99,7 @@ export const HealthJsonSchema = Type.Object({
 
 export const VerboseTextSchema = Type.String({
   $id: 'BotsHealthVerboseText',
-  description: '`?verbose`: kube-apiserver text, `[+]database ok` / `[-]tables failed: reason` lines, then `ready check passed|failed` (text/plain)'
+  description: '`?verbose`: kube-apiserver text, `[+]database ok` / `[!]engine_lock warn: reason` / `[-]tables failed: reason` lines, then `ready check passed|failed` (text/plain)'
 })
 
 export const ProbeErrorSchema = Type.Object({
@@ -115,6 +122,8 @@ export type LiveReport = {
   message: string
   checks?: Record<string, boolean>
   errors?: string[]
+  /** One line per check that warns; present only when one does. */
+  warnings?: string[]
   details?: Record<string, CheckDetail>
 }
 export type ReadyReport = {
@@ -122,6 +131,8 @@ export type ReadyReport = {
   check: 'readiness'
   checks: Record<string, boolean>
   errors?: string[]
+  /** One line per check that warns; present only when one does. */
+  warnings?: string[]
   /** Set by the layer that built the service (Bots: `database_only`). */
   mode?: string
   /** Present while the service drains. */
@@ -133,5 +144,7 @@ export type StartupReport = {
   check: 'startup'
   checks: Record<string, boolean>
   errors?: string[]
+  /** One line per check that warns; present only when one does. */
+  warnings?: string[]
   details?: Record<string, CheckDetail>
 }

@@ -66,8 +66,9 @@ t.test('runAll makes no promise while every result is cached', async (t) => {
 })
 
 const DAY = Date.UTC(2026, 11, 2)
-const pass = (durationMs = 1): CheckResult => ({ ok: true, durationMs, at: 0, checkedAt: DAY })
-const fail = (error: string): CheckResult => ({ ok: false, error, durationMs: 2, at: 0, checkedAt: DAY })
+const pass = (durationMs = 1): CheckResult => ({ ok: true, status: 'pass', durationMs, at: 0, checkedAt: DAY })
+const fail = (error: string): CheckResult => ({ ok: false, status: 'fail', error, durationMs: 2, at: 0, checkedAt: DAY })
+const warn = (warning: string): CheckResult => ({ ok: true, status: 'warn', warning, durationMs: 3, at: 0, checkedAt: DAY })
 const named = (...names: string[]): Check[] => names.map((name) => ({ name, async run () {} }))
 
 t.test('the report builders: pure, frozen, schema-valid', async (t) => {
@@ -91,6 +92,32 @@ t.test('the report builders: pure, frozen, schema-valid', async (t) => {
   t.same([dead.status, dead.message], ['not_alive', 'Process is not alive: process failed'])
   t.equal(schemaErrors('BotsHealthLiveReport', dead), '')
   t.same([isHealthy(ok), statusCode(ok), isHealthy(bad), statusCode(bad), statusCode(dead), statusCode(LIVE_REPORT)], [true, 200, false, 503, 503, 200])
+})
+
+t.test('a warning: the report stays healthy, lists it under warnings and details, and withholds it as it withholds errors', async (t) => {
+  const checks = named('database', 'engine_lock')
+  const r = readyReport(checks, [pass(), warn('engine lock held for 75 min')], { exposeReasons: true })
+  t.same(r, { status: 'ready', check: 'readiness', checks: { database: true, engine_lock: true }, warnings: ['engine lock held for 75 min'], details: { database: { status: 'pass', durationMs: 1, checkedAt: '2026-12-02T00:00:00.000Z' }, engine_lock: { status: 'warn', durationMs: 3, checkedAt: '2026-12-02T00:00:00.000Z', warning: 'engine lock held for 75 min' } } })
+  t.equal(schemaErrors('BotsHealthReadyReport', r), '')
+  t.same(readyReport(checks, [pass(), warn('x')], { exposeReasons: false }).warnings, ['engine_lock: reason withheld'])
+  const both = startupReport(checks, [fail('down'), warn('x')], { exposeReasons: true })
+  t.same([both.status, both.errors, both.warnings], ['starting', ['down'], ['x']], 'a failure and a warning side by side')
+  t.equal(liveReport(named('process'), [warn('x')], { exposeReasons: true }).status, 'ok', 'liveness is never failed by a warning')
+})
+
+t.test('the runner: a check that resolves with { warn } passes with a redacted, cut warning, cached as a pass', async (t) => {
+  const time = fakeTime()
+  const runner = createRunner({ ...base, clock: time.clock, timers: time.timers })
+  let runs = 0
+  const check: Check = { name: 'w', async run () { runs++; return { warn: `S3cret ${'y'.repeat(800)}` } } }
+  const r = await runner.run(check)
+  t.match(r, { ok: true, status: 'warn', warning: /^\*\*\* y+/ })
+  t.ok((r.warning ?? '').length <= 500)
+  time.advance(999)
+  t.equal(runner.run(check), r, 'cached for cacheTtlMs, as a pass is')
+  t.equal(runs, 1)
+  const odd: Check = { name: 'odd', async run () { return { warn: '' } as never } }
+  t.match(await runner.run(odd), { ok: true, status: 'pass' }, 'an empty warning is a pass')
 })
 
 t.test('the drain report: 503 with the last known results, draining set, and what never ran named', async (t) => {

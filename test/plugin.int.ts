@@ -9,6 +9,7 @@ import { healthPlugin, type HealthPluginOptions, type HealthService, type LiveRe
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
 import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
+import { memoryAdapter } from './helpers/memory-adapter.js'
 
 let db: TestDatabase
 t.before(async () => { db = await createTestDatabase('plugin') })
@@ -385,4 +386,49 @@ t.test('no password reaches a response', async (t) => {
   t.equal(res.statusCode, 503)
   t.notMatch(res.body, /Wr0ngPassw0rd/)
   t.match(res.json().errors[0], /^Database check failed: ER_ACCESS_DENIED_ERROR/)
+})
+
+t.test('a check that warns: 200 in every format, the warning shown in each, liveness untouched, one log line in and one out', async (t) => {
+  let warning: string | undefined = 'queue 40 deep (over 25): the launcher is slow'
+  const lines: string[] = []
+  const queue = { name: 'queue', probes: ['live', 'ready', 'startup'] as const, run: async () => warning !== undefined ? { warn: warning } : undefined }
+  const fastify = await healthApp(t, { database: memoryAdapter(), checks: [queue] }, { server: { logger: { level: 'info', stream: { write: (l: string) => lines.push(l) } } } })
+  const ready = await fastify.inject('/health/ready')
+  t.equal(ready.statusCode, 200, 'a warning keeps readiness 200')
+  const body = ready.json()
+  t.match(body, { status: 'ready', checks: { queue: true }, warnings: ['queue 40 deep (over 25): the launcher is slow'], details: { queue: { status: 'warn', warning: 'queue 40 deep (over 25): the launcher is slow' } } })
+  t.notOk('errors' in body, 'no errors: nothing failed')
+  t.equal(schemaErrors('BotsHealthReadyReport', body), '')
+  const hj = await fastify.inject({ url: '/health/ready', headers: { accept: 'application/health+json' } })
+  t.equal(hj.statusCode, 200)
+  t.match(hj.json(), { status: 'warn', output: 'queue 40 deep (over 25): the launcher is slow', checks: { 'queue:responseTime': [{ status: 'warn', output: 'queue 40 deep (over 25): the launcher is slow' }] } })
+  t.equal(schemaErrors('BotsHealthHealthJson', hj.json()), '')
+  const verbose = await fastify.inject('/health/ready?verbose')
+  t.equal(verbose.statusCode, 200)
+  t.match(verbose.body, /^\[!\]queue warn: queue 40 deep \(over 25\): the launcher is slow$/m)
+  t.match(verbose.body, /ready check passed\n$/)
+  const live = await fastify.inject('/health/live')
+  t.equal(live.statusCode, 200, 'liveness is never failed by a warning')
+  t.match(live.json(), { status: 'ok', checks: { queue: true }, warnings: [/queue 40 deep/] })
+  t.equal((await fastify.inject('/health/startup')).statusCode, 200)
+  t.equal(lines.filter((l) => l.includes('"msg":"readiness warns: queue"')).length, 1, 'one line into warn')
+  warning = undefined
+  const clear = await fastify.inject('/health/ready')
+  t.equal(clear.statusCode, 200)
+  t.notOk('warnings' in clear.json(), 'no warnings key once none warns')
+  t.equal(lines.filter((l) => l.includes('"msg":"readiness: no check warns any more"')).length, 1, 'one line out of warn')
+  await fastify.inject('/health/ready')
+  t.equal(lines.filter((l) => /readiness warns|no check warns/.test(l)).length, 2, 'and nothing more while nothing changes')
+})
+
+t.test('a warning\'s reason is redacted, cut, and withheld with exposeReasons: false', async (t) => {
+  const noisy = { name: 'noisy', run: async () => ({ warn: `token S3cr3t-T0ken ${'x'.repeat(900)}` }) }
+  const open = await healthApp(t, { database: memoryAdapter(), checks: [noisy], secrets: ['S3cr3t-T0ken'] })
+  const body = (await open.inject('/health/ready')).json()
+  t.notMatch(JSON.stringify(body), 'S3cr3t-T0ken')
+  t.ok(body.warnings[0].length <= 500, `cut to ${body.warnings[0].length}`)
+  const closed = await healthApp(t, { database: memoryAdapter(), checks: [noisy], exposeReasons: false })
+  const withheld = (await closed.inject('/health/ready')).json()
+  t.same(withheld.warnings, ['noisy: reason withheld'])
+  t.equal(withheld.details.noisy.warning, 'reason withheld')
 })

@@ -21,6 +21,7 @@ const failing: ReadyReport = {
   details: { database: { status: 'fail', durationMs: 7, checkedAt: at, error: 'Database check failed: ECONNREFUSED' }, usersys: { status: 'pass', durationMs: 1, checkedAt: at } }
 }
 const withheld: StartupReport = { status: 'starting', check: 'startup', checks: { tables: false }, errors: ['tables: reason withheld'], details: { tables: { status: 'fail', durationMs: 2, checkedAt: at, error: 'reason withheld' } } }
+const warning: ReadyReport = { status: 'ready', check: 'readiness', checks: { database: true, engine_lock: true }, warnings: ['engine lock held for 75 min (maxruntime 60)'], details: { database: { status: 'pass', durationMs: 3, checkedAt: at }, engine_lock: { status: 'warn', durationMs: 2, checkedAt: at, warning: 'engine lock held for 75 min (maxruntime 60)' } } }
 // A drain report whose errors say something else first: the writers must go by `draining`.
 const draining: ReadyReport = { status: 'not_ready', check: 'readiness', checks: { database: true }, errors: ['not checked before the drain: x'], draining: true }
 
@@ -71,6 +72,17 @@ t.test('the CLI\'s text: the seed\'s lines and its exit codes', async (t) => {
   t.equal(render(failing), 'Health Check: readiness\nStatus: not_ready\nMode: database_only\n\nChecks:\n  ✗ database\n  ✓ usersys\n\nErrors:\n  - Database check failed: ECONNREFUSED\n')
   t.equal(render(LIVE_REPORT), 'Health Check: liveness\nStatus: ok\n')
   t.same([EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_ERROR], [0, 1, 2])
+})
+
+t.test('a warning: 200 and exit 0 in every writer, and said in each', async (t) => {
+  t.same([isHealthy(warning), statusCode(warning)], [true, 200])
+  t.equal(schemaErrors('BotsHealthReadyReport', warning), '')
+  const hj = toHealthJson(warning)
+  t.match(hj, { status: 'warn', output: 'engine lock held for 75 min (maxruntime 60)', checks: { 'database:responseTime': [{ status: 'pass' }], 'engine_lock:responseTime': [{ status: 'warn', output: 'engine lock held for 75 min (maxruntime 60)' }] } })
+  t.equal(schemaErrors('BotsHealthHealthJson', hj), '')
+  t.equal(toVerbose(warning, 'ready'), '[+]database ok\n[!]engine_lock warn: engine lock held for 75 min (maxruntime 60)\nready check passed\n')
+  t.equal(render(warning), 'Health Check: readiness\nStatus: ready\n\nChecks:\n  ✓ database\n  ! engine_lock\n\nWarnings:\n  - engine lock held for 75 min (maxruntime 60)\n')
+  t.equal(toHealthJson(failing).status, 'fail', 'a failure outweighs a warning')
 })
 
 t.test('formats: ?verbose wins over Accept; Accept is negotiated, plain JSON when it names none of ours', async (t) => {

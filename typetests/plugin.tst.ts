@@ -40,6 +40,12 @@ describe('the options', () => {
     expect<HealthPluginOptions>().type.not.toBeAssignableFrom({ routeLogLevel: 'loud' })
     expect<HealthPluginOptions>().type.not.toBeAssignableFrom({ listen: { port: '9000' } })
     expect<HealthPluginOptions>().type.not.toBeAssignableFrom({ checks: [{ name: 'x', probes: ['readiness'], run: async () => {} }] })
+    expect<HealthPluginOptions>().type.not.toBeAssignableFrom({ checks: [{ name: 'x', run: async () => ({ warn: 42 }) }] })
+  })
+
+  test('a check of your own may resolve with a warning', () => {
+    expect<HealthPluginOptions>().type.toBeAssignableFrom({ checks: [{ name: 'queue', run: async () => ({ warn: 'queue 40 deep' }) }] })
+    expect<HealthPluginOptions>().type.toBeAssignableFrom({ checks: [{ name: 'queue', run: async () => Math.random() > 0.5 ? { warn: 'deep' } : undefined }] })
   })
 
   test('checks of your own, the probe port and the worker checks compile', () => {

@@ -57,7 +57,7 @@ function following (config: BotsConfig, make: (layout: BotsLayout) => Check): Ch
     async run (signal) {
       const environment = await watch.refresh(signal)
       if (made.environment !== environment) made = { environment, check: make(layoutFrom(environment)) }
-      await made.check.run(signal)
+      return await made.check.run(signal)
     }
   }
 }

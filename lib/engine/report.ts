@@ -32,13 +32,15 @@ interface Body {
   flags: Record<string, boolean>
   details: Record<string, CheckDetail>
   errors: string[]
+  warnings: string[]
   failing: string[]
 }
 
 /** A check's detail as a report shows it. */
 export function detailOf (r: CheckResult, o: ReportOptions): CheckDetail {
   const checkedAt = new Date(r.checkedAt).toISOString()
-  if (r.ok) return { status: 'pass', durationMs: r.durationMs, checkedAt }
+  if (r.status === 'pass') return { status: 'pass', durationMs: r.durationMs, checkedAt }
+  if (r.status === 'warn') return { status: 'warn', durationMs: r.durationMs, checkedAt, warning: o.exposeReasons ? (r.warning ?? 'warning') : REASON_WITHHELD }
   return { status: 'fail', durationMs: r.durationMs, checkedAt, error: o.exposeReasons ? (r.error ?? 'failed') : REASON_WITHHELD }
 }
 
@@ -46,17 +48,19 @@ function body (checks: readonly Check[], results: readonly CheckResult[], o: Rep
   const flags: Record<string, boolean> = {}
   const details: Record<string, CheckDetail> = {}
   const errors: string[] = []
+  const warnings: string[] = []
   const failing: string[] = []
   checks.forEach((c, i) => {
     const r = results[i]
     flags[c.name] = r?.ok === true
     if (r === undefined) return
     details[c.name] = detailOf(r, o)
+    if (r.status === 'warn') warnings.push(o.exposeReasons ? (r.warning ?? 'warning') : `${c.name}: ${REASON_WITHHELD}`)
     if (r.ok) return
     failing.push(c.name)
     errors.push(o.exposeReasons ? (r.error ?? 'failed') : `${c.name}: ${REASON_WITHHELD}`)
   })
-  return { healthy: failing.length === 0, flags, details, errors, failing }
+  return { healthy: failing.length === 0, flags, details, errors, warnings, failing }
 }
 
 export function liveReport (checks: readonly Check[], results: readonly CheckResult[], o: ReportOptions): LiveReport {
@@ -65,6 +69,7 @@ export function liveReport (checks: readonly Check[], results: readonly CheckRes
   const report: LiveReport = b.healthy
     ? { status: 'ok', check: REPORT_NAMES.live, message: 'Process is alive', checks: b.flags }
     : { status: 'not_alive', check: REPORT_NAMES.live, message: `Process is not alive: ${b.failing.join(', ')} failed`, checks: b.flags, errors: b.errors }
+  if (b.warnings.length > 0) report.warnings = b.warnings
   report.details = b.details
   return deepFreeze(report)
 }
@@ -73,6 +78,7 @@ export function readyReport (checks: readonly Check[], results: readonly CheckRe
   const b = body(checks, results, o)
   const report: ReadyReport = { status: b.healthy ? 'ready' : 'not_ready', check: REPORT_NAMES.ready, checks: b.flags }
   if (!b.healthy) report.errors = b.errors
+  if (b.warnings.length > 0) report.warnings = b.warnings
   if (o.mode !== undefined) report.mode = o.mode
   report.details = b.details
   return deepFreeze(report)
@@ -82,6 +88,7 @@ export function startupReport (checks: readonly Check[], results: readonly Check
   const b = body(checks, results, o)
   const report: StartupReport = { status: b.healthy ? 'started' : 'starting', check: REPORT_NAMES.startup, checks: b.flags }
   if (!b.healthy) report.errors = b.errors
+  if (b.warnings.length > 0) report.warnings = b.warnings
   report.details = b.details
   return deepFreeze(report)
 }

@@ -1,4 +1,4 @@
-import { type Check, CheckFailure } from '../check.js'
+import { type Check, CheckFailure, warningOf } from '../check.js'
 import { errorText, safeGet } from '../error-text.js'
 import { cut, redact } from '../redact.js'
 
@@ -37,9 +37,13 @@ export interface RunnerOptions {
 }
 
 export interface CheckResult {
+  /** Passed: `pass` or `warn`. */
   readonly ok: boolean
+  readonly status: 'pass' | 'warn' | 'fail'
   /** Why it failed: redacted and cut. */
   readonly error?: string
+  /** Why it warns: redacted and cut. */
+  readonly warning?: string
   readonly durationMs: number
   /** When it settled, on the monotonic clock (ages). */
   readonly at: number
@@ -102,17 +106,18 @@ export function createRunner (options: RunnerOptions): Runner {
     return state
   }
 
-  function result (check: Check, startedAt: number, error?: unknown): CheckResult {
+  function result (check: Check, startedAt: number, error?: unknown, warning?: string): CheckResult {
     const at = now()
     const durationMs = Math.round(at - startedAt)
     const checkedAt = wallNow()
-    if (error === undefined) return Object.freeze({ ok: true, durationMs, at, checkedAt })
+    if (error === undefined && warning !== undefined) return Object.freeze({ ok: true, status: 'warn', warning: cut(redact(warning, secrets), MAX_REASON), durationMs, at, checkedAt })
+    if (error === undefined) return Object.freeze({ ok: true, status: 'pass', durationMs, at, checkedAt })
     // Whatever the check rejected with, reading it must not throw (errorText never does).
     const raw = errorText(error)
     const maxLength = isCheckFailure(error) ? safeGet(error, 'maxLength') : undefined
     const max = typeof maxLength === 'number' && maxLength > 0 ? maxLength : MAX_REASON
     const message = cut(redact(raw || `${labelOf(check)} check failed`, secrets), max)
-    return Object.freeze({ ok: false, error: message, durationMs, at, checkedAt })
+    return Object.freeze({ ok: false, status: 'fail', error: message, durationMs, at, checkedAt })
   }
 
   function start (check: Check, state: CheckState): Attempt {
@@ -136,7 +141,7 @@ export function createRunner (options: RunnerOptions): Runner {
       if (timers.afterIo === undefined) expire()
       else timers.afterIo(expire)
     }, timeoutMs)
-    let running: Promise<void>
+    let running: Promise<unknown>
     try {
       running = Promise.resolve(check.run(controller.signal))
     } catch (err) {
@@ -148,7 +153,7 @@ export function createRunner (options: RunnerOptions): Runner {
       if (state.attempt === attempt) delete state.attempt
     }
     running.then(
-      () => { over(); decide(result(check, startedAt)) },
+      (value) => { over(); decide(result(check, startedAt, undefined, warningOf(value))) },
       (err: unknown) => { over(); decide(result(check, startedAt, err ?? new Error('failed'))) }
     )
     return attempt
