@@ -171,6 +171,25 @@ t.test('disk: enough free space passes; a full tmpfs of fixed size fails', async
   t.match(await outcome(diskCheck(join(dir, 'nope'))), { ok: false, error: /cannot read the free space .* \(ENOENT\)/ })
 })
 
+t.test('disk: free inodes count too, by the share of the threshold; a volume full of small files fails with bytes to spare', async (t) => {
+  const dir = tempDir(t)
+  if (!mounted(t, ['-t', 'tmpfs', '-o', 'size=10m,nr_inodes=100', 'tmpfs'], dir)) {
+    t.comment('skipped: this machine does not allow a tmpfs mount')
+    return
+  }
+  t.equal((await outcome(diskCheck(dir))).ok, true, 'an empty tmpfs of 100 inodes passes')
+  let made = 0
+  for (; made < 200; made++) {
+    try { writeFileSync(join(dir, `msg-${made}.edi`), 'UNA') } catch { break }
+  }
+  const full = await outcome(diskCheck(dir))
+  t.match(full, { ok: false, error: /^disk: 0 inodes free of 100 on .*, below the 5 required \(5 %\)/ }, `${made} small files later`)
+  t.match(await outcome(diskCheck(dir, { minFree: { bytes: 1024 } })), { ok: false, error: /inodes free/ }, 'a size threshold keeps inodes at 5 %')
+  t.match(await outcome(diskCheck(dir, { minFree: [{ percent: 1 }, { bytes: 1 }] })), { ok: false, error: /below the 1 required \(1 %\)/ })
+  for (let i = 0; i < 10; i++) rmSync(join(dir, `msg-${i}.edi`))
+  t.equal((await outcome(diskCheck(dir))).ok, true, 'ten files removed: 10 % of the inodes free again')
+})
+
 t.test('free-space thresholds read as written', async (t) => {
   t.same(parseFreeSpace('5%'), { percent: 5 })
   t.same(parseFreeSpace('500MiB'), { bytes: 500 * 1024 * 1024 })

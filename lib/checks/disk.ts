@@ -27,9 +27,15 @@ function human (bytes: number): string {
   return `${(bytes / MIB).toFixed(1)} MiB`
 }
 
+/** The share of inodes kept free when no threshold is a share. */
+const DEFAULT_INODE_PERCENT = 5
+
 /**
  * `disk`: the file system holding `path` has at least the free space asked for (the space a
- * non-root process may use). With several thresholds the least of them counts.
+ * non-root process may use), and free inodes: one file per EDI message can use up the inodes of
+ * a volume that still has bytes to spare. With several thresholds the least of them counts; a
+ * share (`5%`) holds for inodes too, a size does not (inodes are kept at 5 % then). A file system
+ * that reports no inode count (some network ones) is judged on bytes alone.
  */
 export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace | readonly FreeSpace[] } = {}): Check {
   const thresholds = o.minFree === undefined ? DISK_DEFAULT_MIN_FREE : Array.isArray(o.minFree) ? o.minFree : [o.minFree as FreeSpace]
@@ -50,6 +56,14 @@ export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace
       const need = Math.min(...thresholds.map((t) => 'percent' in t ? total * t.percent / 100 : t.bytes))
       if (free < need) {
         throw new CheckFailure(`disk: ${human(free)} free of ${human(total)} on ${path}, below the ${human(need)} required`)
+      }
+      if (st.files > 0) {
+        const shares = thresholds.flatMap((t) => 'percent' in t ? [t.percent] : [])
+        const percent = shares.length > 0 ? Math.min(...shares) : DEFAULT_INODE_PERCENT
+        const needInodes = Math.ceil(st.files * percent / 100)
+        if (st.ffree < needInodes) {
+          throw new CheckFailure(`disk: ${st.ffree} inodes free of ${st.files} on ${path}, below the ${needInodes} required (${percent} %): files are created one per message, and each takes one`)
+        }
       }
     }
   }

@@ -65,7 +65,8 @@ Checks that watch a Bots process of this pod (also for serve):
                           127.0.0.1:[webserver] port of bots.ini (8080)
       --writable          ready and startup: botssys/data can be written
       --disk              ready: botssys has free space, 5% or 500 MiB,
-                          whichever is less (--min-free sets it: 10%, 2GiB)
+                          whichever is less (--min-free sets it: 10%, 2GiB),
+                          and free inodes (the share given, else 5%)
 
 live never touches the database, the disk or bots.ini, unless --jobqueue needs
 the port from bots.ini.
