@@ -9,6 +9,7 @@ import { tablesCheck } from '../checks/tables.js'
 import { writableCheck } from '../checks/writable.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
 import { configCheck } from './config-check.js'
+import { botsTimeZone, engineLockCheck, maxRuntimeMinutes } from './engine-lock.js'
 import { type BotsConfig, type BotsEnvironment, type BotsLayout, layoutFrom } from './environment.js'
 import { pythonInt } from './ini.js'
 import { jobqueueCheck } from './jobqueue.js'
@@ -111,7 +112,8 @@ export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>):
  * Builds the probes' checks for a Bots layout and a database. Database-only mode is Bots'
  * (`HEALTH_CHECK_DB_ONLY`): readiness then runs the database check alone.
  */
-export function botsChecks (c: BotsConfig, db: DatabaseAdapter, requiredTables: readonly string[], databaseOnly = false): { ready: Check[], startup: Check[] } {
+export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, engineLock?: boolean }): { ready: Check[], startup: Check[] } {
+  const { requiredTables, databaseOnly = false } = o
   const database = databaseCheck(db)
   const botssys = following(c, (layout) => directoryCheck(layout.botssys, { name: 'botssys' }))
   const usersys = following(c, (layout) => directoryCheck(layout.usersys, { name: 'usersys' }))
@@ -128,6 +130,13 @@ export function botsChecks (c: BotsConfig, db: DatabaseAdapter, requiredTables: 
     const config = following(c, (layout) => configCheck(layout.environment?.configError))
     if (!databaseOnly) ready.push(config)
     startup.push(config)
+  }
+  // A stale lock is for someone to look at (a warning): readiness stays up.
+  if (o.engineLock === true && !databaseOnly) {
+    ready.push(following(c, (layout) => engineLockCheck(db, {
+      maxRuntimeMinutes: maxRuntimeMinutes(layout.environment),
+      timeZone: layout.environment !== undefined ? botsTimeZone(layout.environment.configDir) : undefined
+    })))
   }
   return { ready, startup }
 }

@@ -42,7 +42,7 @@ export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthSe
   const layout = config.layout
   const option = typeof o.database === 'function' ? o.database(layout) : o.database
   const db = followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)
-  const checks = botsChecks(config, db, o.requiredTables, o.databaseOnly)
+  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock })
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
   const worker = workerChecks(config, o.worker)
   const probes = { live: [...worker.live], ready: [...checks.ready, ...(o.databaseOnly ? [] : worker.ready)], startup: [...checks.startup, ...worker.startup] }
@@ -98,6 +98,11 @@ function followingSqlite (config: BotsConfig): DatabaseAdapter {
     kind: 'sqlite',
     ping: async (signal) => { await (await now(signal)).ping(signal) },
     listTables: async (signal) => await (await now(signal)).listTables(signal),
+    query: async (signal, sql, params) => {
+      const db = await now(signal)
+      if (db.query === undefined) throw new Error('this adapter cannot run queries')
+      return await db.query(signal, sql, params)
+    },
     close: async () => { await current.db.close?.() }
   }
 }

@@ -67,8 +67,13 @@ export interface BotsHealthOptions extends ServiceSettings {
   webserver?: boolean | Endpoint
   /** `writable`: readiness and startup also require that `botssys/data` can be written. */
   writable?: boolean
-  /** `disk`: readiness also requires free space on botssys, by default 5 % or 500 MiB, whichever is less. */
+  /** `disk`: readiness also requires free space on botssys, by default 5 % or 500 MiB, whichever is less, and free inodes. */
   disk?: boolean | { minFree?: string | number }
+  /**
+   * `engine_lock`: readiness warns when Bots' engine lock (table `mutex`) is older than
+   * `[settings] maxruntime` of bots.ini (60 min): a run killed before it could remove it.
+   */
+  engineLock?: boolean
   /**
    * Checks of your own (a cache, a queue, an HTTP dependency), under the same deadline, cache,
    * single-flight, latch and logs. `probes` defaults to `['ready']`; a name already taken is refused.
@@ -81,7 +86,7 @@ export interface BotsHealthOptions extends ServiceSettings {
  * (the service was built with its own), and the plugin refuses them.
  */
 export const BOTS_OPTION_NAMES: readonly (keyof BotsHealthOptions)[] = Object.freeze([
-  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'checks',
+  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'checks',
   'timeoutMs', 'cacheTtlMs', 'failureCacheTtlMs', 'startupLatch', 'exposeReasons', 'secrets', 'logger', 'clock', 'timers'
 ])
 
@@ -92,6 +97,7 @@ export interface ResolvedWorkerOptions {
   readonly webserver: Endpoint | undefined
   readonly writable: boolean
   readonly disk: { readonly minFree: FreeSpace | undefined } | undefined
+  readonly engineLock: boolean
 }
 
 export interface ResolvedBotsOptions {
@@ -146,7 +152,7 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
   if (typeof o !== 'object' || o === null) throw new HealthOptionsError('options', 'must be an object')
   const service = resolveServiceSettings(o)
   for (const name of ['configDir', 'botssys', 'usersys', 'process'] as const) optionalString(name, o[name])
-  for (const name of ['databaseOnly', 'writable'] as const) optionalBoolean(name, o[name])
+  for (const name of ['databaseOnly', 'writable', 'engineLock'] as const) optionalBoolean(name, o[name])
   if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env))) {
     throw new HealthOptionsError('env', `must be an object of environment variables (process.env), got ${shown(o.env)}`)
   }
@@ -159,7 +165,8 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
     jobqueue: endpointOption('jobqueue', o.jobqueue),
     webserver: endpointOption('webserver', o.webserver),
     writable: o.writable === true,
-    disk: diskOption(o.disk)
+    disk: diskOption(o.disk),
+    engineLock: o.engineLock === true
   }
   const checks = userChecks(o.checks)
   // Last, so that a bad option is named even where the database is missing too.

@@ -26,7 +26,7 @@ export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--co
        bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
-CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB]`
+CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB] [--engine-lock]`
 
 export const HELP = `${USAGE}
 
@@ -67,6 +67,9 @@ Checks that watch a Bots process of this pod (also for serve):
       --disk              ready: botssys has free space, 5% or 500 MiB,
                           whichever is less (--min-free sets it: 10%, 2GiB),
                           and free inodes (the share given, else 5%)
+      --engine-lock       ready: warns (exit 0) when Bots' engine lock is older
+                          than [settings] maxruntime of bots.ini (60 min): a
+                          run killed before it removed it
 
 live never touches the database, the disk or bots.ini, unless --jobqueue needs
 the port from bots.ini.
@@ -94,6 +97,7 @@ export interface WorkerFlags {
   writable: boolean
   disk: boolean
   minFree?: string
+  engineLock: boolean
 }
 
 export interface Args extends WorkerFlags {
@@ -158,6 +162,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         writable: { type: 'boolean' },
         disk: { type: 'boolean' },
         'min-free': { type: 'string' },
+        'engine-lock': { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -220,6 +225,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     writable: values.writable === true,
     disk: values.disk === true || values['min-free'] !== undefined,
     ...(values['min-free'] !== undefined ? { minFree: values['min-free'] } : {}),
+    engineLock: values['engine-lock'] === true,
     json: values.json === true,
     quiet: values.quiet === true,
     help: values.help === true,

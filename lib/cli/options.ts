@@ -26,12 +26,13 @@ export function healthOptions (args: Args, env: NodeJS.ProcessEnv, secrets: read
   }
 }
 
-export function workerOptions (args: Args): Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk'> {
+export function workerOptions (args: Args): Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk' | 'engineLock'> {
   return {
     ...(args.process !== undefined ? { process: args.process } : {}),
     jobqueue: args.jobqueue,
     webserver: args.webserver,
     writable: args.writable,
-    disk: args.disk ? (args.minFree !== undefined ? { minFree: args.minFree } : true) : false
+    disk: args.disk ? (args.minFree !== undefined ? { minFree: args.minFree } : true) : false,
+    engineLock: args.engineLock
   }
 }

@@ -9,6 +9,11 @@ export interface DatabaseAdapter {
   ping (signal: AbortSignal): Promise<void>
   /** The tables of the current schema or database. */
   listTables (signal: AbortSignal): Promise<TableList>
+  /**
+   * A read-only query with `?` placeholders (`$1`, `$2` on PostgreSQL), for the checks that read
+   * Bots' own tables (the engine lock). Absent on an adapter of your own: those checks say so.
+   */
+  query? (signal: AbortSignal, sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>
   /** Release what the adapter owns; called when the service closes. Absent for borrowed pools. */
   close? (): Promise<void>
   /** The passwords it connects with: no report, log or output may echo them. */

@@ -4,7 +4,7 @@ import { HealthOptionsError } from '../errors.js'
 
 // Structural types of what we use of mysql2, so that either flavour of pool fits.
 interface CoreConnection {
-  query (options: { sql: string }, cb: (err: Error | null, rows?: unknown) => void): unknown
+  query (options: { sql: string, values?: unknown[] }, cb: (err: Error | null, rows?: unknown) => void): unknown
   release (): void
   destroy (): void
 }
@@ -77,7 +77,7 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, s
     })
   }
 
-  function query (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
+  function query (signal: AbortSignal, sql: string, values: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(abortError(signal))
       // A pending connect is not abandoned at the deadline: the attempt stays in flight (the
@@ -98,7 +98,7 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, s
           reject(abortError(signal))
         }
         signal.addEventListener('abort', onAbort, { once: true })
-        conn.query({ sql }, (qerr, rows) => {
+        conn.query({ sql, values: [...values] }, (qerr, rows) => {
           signal.removeEventListener('abort', onAbort)
           if (settled) return
           if (qerr) {
@@ -138,7 +138,8 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, s
         lctn = info.lctn
       }
       return { names: rows.map((r) => String(r.name)), caseInsensitive: Number(lctn) !== 0 }
-    }
+    },
+    query: async (signal, sql, params) => await query(signal, sql, params)
   }
   if (options.owned === true) {
     adapter.close = () => new Promise<void>((resolve) => {

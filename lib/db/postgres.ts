@@ -5,14 +5,14 @@ import { HealthOptionsError } from '../errors.js'
 
 // Structural types of what we use of `pg`: a Pool whose clients run queries.
 interface PgClient {
-  query (sql: string): Promise<{ rows: Record<string, unknown>[] }>
+  query (sql: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>
   release (destroy?: boolean | Error): void
   on (event: 'error', listener: (err: Error) => void): void
   removeListener (event: 'error', listener: (err: Error) => void): void
 }
 interface PgStandaloneClient {
   connect (): Promise<void>
-  query (sql: string): Promise<{ rows: Record<string, unknown>[] }>
+  query (sql: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>
   end (): Promise<void>
   on (event: 'error', listener: (err: Error) => void): void
   connection?: { stream?: { destroy (): void } }
@@ -56,7 +56,7 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
   // on a connection of our own per attempt instead, which the deadline destroys.
   const standalone = p.Client !== undefined && !(Number(p.options?.connectionTimeoutMillis) > 0)
 
-  async function queryStandalone (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
+  async function queryStandalone (signal: AbortSignal, sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
     if (signal.aborted) throw abortError(signal)
     const Client = p.Client as NonNullable<PgPool['Client']>
     const client = new Client({ ...p.options })
@@ -68,15 +68,15 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       await settleOnAbort(client.connect(), signal)
-      return (await settleOnAbort(client.query(sql), signal)).rows
+      return (await settleOnAbort(client.query(sql, [...params]), signal)).rows
     } finally {
       signal.removeEventListener('abort', onAbort)
       if (!signal.aborted) client.end().catch(swallow)
     }
   }
 
-  async function query (signal: AbortSignal, sql: string): Promise<Record<string, unknown>[]> {
-    if (standalone) return await queryStandalone(signal, sql)
+  async function query (signal: AbortSignal, sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+    if (standalone) return await queryStandalone(signal, sql, params)
     if (signal.aborted) throw abortError(signal)
     const client = await p.connect()
     if (signal.aborted) {
@@ -92,7 +92,7 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       // pg rejects a query of a destroyed client only once its socket closes; settle at the abort.
-      const result = await settleOnAbort(client.query(sql), signal)
+      const result = await settleOnAbort(client.query(sql, [...params]), signal)
       return result.rows
     } catch (err) {
       if (!destroyed) {
@@ -120,7 +120,8 @@ export function postgresAdapter (pool: PgPoolLike | object, options: { owned?: b
       const rows = await query(signal, TABLES_SQL)
       // Django creates lower-case names, and PostgreSQL folds unquoted names to lower case.
       return { names: rows.map((r) => String(r.name)), caseInsensitive: false }
-    }
+    },
+    query: async (signal, sql, params) => await query(signal, sql, params)
   }
   if (options.owned === true) adapter.close = async () => { await p.end?.() }
   return adapter

@@ -4,7 +4,7 @@ import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'
 import { gatedFs, notAnswered } from '../fs-gate.js'
 
-interface Statement { get (): unknown, all (): unknown[] }
+interface Statement { get (): unknown, all (...params: unknown[]): unknown[] }
 interface Database { prepare (sql: string): Statement, close (): void }
 /** Opens a database read-only, failing when the file is not there. */
 type Opener = (path: string, busyTimeoutMs: number) => Database
@@ -150,6 +150,9 @@ export function sqliteAdapter (path: string, options: { busyTimeoutMs?: number }
       const rows = await read(signal, (c) => c.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()) as { name: string }[]
       // SQLite compares identifiers case-insensitively.
       return { names: rows.map((r) => r.name), caseInsensitive: true }
+    },
+    async query (signal, sql, params = []) {
+      return await read(signal, (c) => c.prepare(sql).all(...params)) as Record<string, unknown>[]
     },
     async close () {
       drop()
