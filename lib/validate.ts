@@ -57,3 +57,19 @@ export function shown (value: unknown): string {
     return typeof value
   }
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/**
+ * A duration as people write one: `15m`, `90s`, `2h`, `1h30m`, `500ms`, or a number of ms.
+ * Throws HealthOptionsError naming the option.
+ */
+export function duration (name: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS) return value
+  if (typeof value === 'string' && /^\s*(\d+(\.\d+)?(ms|s|m|h|d)\s*)+$/i.test(value)) {
+    let ms = 0
+    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/gi)) ms += Number(m[1]) * (DURATION_UNITS[(m[2] ?? '').toLowerCase()] ?? 0)
+    if (ms > 0 && ms <= MAX_TIMER_MS) return Math.round(ms)
+  }
+  throw new HealthOptionsError(name, `must be a duration such as 15m, 90s, 2h or 1h30m (at most ~24 days), got ${shown(value)}`)
+}

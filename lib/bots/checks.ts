@@ -10,6 +10,7 @@ import { writableCheck } from '../checks/writable.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
 import { configCheck } from './config-check.js'
 import { botsTimeZone, engineLockCheck, maxRuntimeMinutes } from './engine-lock.js'
+import { engineRunsCheck } from './engine-runs.js'
 import { type BotsConfig, type BotsEnvironment, type BotsLayout, layoutFrom } from './environment.js'
 import { pythonInt } from './ini.js'
 import { jobqueueCheck } from './jobqueue.js'
@@ -112,7 +113,7 @@ export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>):
  * Builds the probes' checks for a Bots layout and a database. Database-only mode is Bots'
  * (`HEALTH_CHECK_DB_ONLY`): readiness then runs the database check alone.
  */
-export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, engineLock?: boolean }): { ready: Check[], startup: Check[] } {
+export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, engineLock?: boolean, engineRunsMs?: number | undefined }): { ready: Check[], startup: Check[] } {
   const { requiredTables, databaseOnly = false } = o
   const database = databaseCheck(db)
   const botssys = following(c, (layout) => directoryCheck(layout.botssys, { name: 'botssys' }))
@@ -137,6 +138,10 @@ export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTab
       maxRuntimeMinutes: maxRuntimeMinutes(layout.environment),
       timeZone: layout.environment !== undefined ? botsTimeZone(layout.environment.configDir) : undefined
     })))
+  }
+  const everyMs = o.engineRunsMs
+  if (everyMs !== undefined && !databaseOnly) {
+    ready.push(following(c, (layout) => engineRunsCheck(db, { everyMs, timeZone: layout.environment !== undefined ? botsTimeZone(layout.environment.configDir) : undefined })))
   }
   return { ready, startup }
 }

@@ -42,7 +42,7 @@ export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthSe
   const layout = config.layout
   const option = typeof o.database === 'function' ? o.database(layout) : o.database
   const db = followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)
-  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock })
+  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs })
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
   const worker = workerChecks(config, o.worker)
   const probes = { live: [...worker.live], ready: [...checks.ready, ...(o.databaseOnly ? [] : worker.ready)], startup: [...checks.startup, ...worker.startup] }

@@ -3,7 +3,7 @@ import { type FreeSpace, parseFreeSpace } from '../checks/disk.js'
 import type { DatabaseOption } from '../db/resolve.js'
 import { HealthOptionsError } from '../errors.js'
 import { type ResolvedServiceSettings, resolveServiceSettings, type ServiceSettings } from '../service-options.js'
-import { isPort, optionalBoolean, optionalString, reservedName, shown } from '../validate.js'
+import { duration, isPort, optionalBoolean, optionalString, reservedName, shown } from '../validate.js'
 import type { BotsLayout } from './environment.js'
 
 // The Bots layer's options: the input type, the resolved type, their defaults, and the
@@ -75,6 +75,11 @@ export interface BotsHealthOptions extends ServiceSettings {
    */
   engineLock?: boolean
   /**
+   * `engine_runs`: readiness warns when Bots' newest engine run (table `report`) is older than
+   * this (`15m`, `1h`, or ms), or when the last run had errors.
+   */
+  engineRuns?: string | number
+  /**
    * Checks of your own (a cache, a queue, an HTTP dependency), under the same deadline, cache,
    * single-flight, latch and logs. `probes` defaults to `['ready']`; a name already taken is refused.
    */
@@ -86,7 +91,7 @@ export interface BotsHealthOptions extends ServiceSettings {
  * (the service was built with its own), and the plugin refuses them.
  */
 export const BOTS_OPTION_NAMES: readonly (keyof BotsHealthOptions)[] = Object.freeze([
-  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'checks',
+  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'engineRuns', 'checks',
   'timeoutMs', 'cacheTtlMs', 'failureCacheTtlMs', 'startupLatch', 'exposeReasons', 'secrets', 'logger', 'clock', 'timers'
 ])
 
@@ -98,6 +103,8 @@ export interface ResolvedWorkerOptions {
   readonly writable: boolean
   readonly disk: { readonly minFree: FreeSpace | undefined } | undefined
   readonly engineLock: boolean
+  /** How often engine runs are expected, in ms; undefined when not checked. */
+  readonly engineRunsMs: number | undefined
 }
 
 export interface ResolvedBotsOptions {
@@ -166,7 +173,8 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
     webserver: endpointOption('webserver', o.webserver),
     writable: o.writable === true,
     disk: diskOption(o.disk),
-    engineLock: o.engineLock === true
+    engineLock: o.engineLock === true,
+    engineRunsMs: o.engineRuns === undefined ? undefined : duration('engineRuns', o.engineRuns)
   }
   const checks = userChecks(o.checks)
   // Last, so that a bad option is named even where the database is missing too.

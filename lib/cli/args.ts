@@ -4,7 +4,7 @@ import { BOTS_DEFAULTS, configDirFrom } from '../bots/options.js'
 import { parseFreeSpace } from '../checks/disk.js'
 import { HealthOptionsError } from '../errors.js'
 import { PLUGIN_DEFAULTS } from '../plugin-options.js'
-import { MAX_TIMER_MS, routePrefix } from '../validate.js'
+import { duration, MAX_TIMER_MS, routePrefix } from '../validate.js'
 
 /** The CLI's own defaults, written once (the service's and the plugin's come from their modules). */
 export const CLI_DEFAULTS = Object.freeze({
@@ -26,7 +26,7 @@ export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--co
        bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
-CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB] [--engine-lock]`
+CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB] [--engine-lock] [--engine-runs 15m]`
 
 export const HELP = `${USAGE}
 
@@ -70,6 +70,8 @@ Checks that watch a Bots process of this pod (also for serve):
       --engine-lock       ready: warns (exit 0) when Bots' engine lock is older
                           than [settings] maxruntime of bots.ini (60 min): a
                           run killed before it removed it
+      --engine-runs DUR   ready: warns when Bots' newest engine run (table
+                          report) is older than DUR (15m, 1h), or had errors
 
 live never touches the database, the disk or bots.ini, unless --jobqueue needs
 the port from bots.ini.
@@ -98,6 +100,7 @@ export interface WorkerFlags {
   disk: boolean
   minFree?: string
   engineLock: boolean
+  engineRuns?: string
 }
 
 export interface Args extends WorkerFlags {
@@ -163,6 +166,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         disk: { type: 'boolean' },
         'min-free': { type: 'string' },
         'engine-lock': { type: 'boolean' },
+        'engine-runs': { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -226,6 +230,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     disk: values.disk === true || values['min-free'] !== undefined,
     ...(values['min-free'] !== undefined ? { minFree: values['min-free'] } : {}),
     engineLock: values['engine-lock'] === true,
+    ...(values['engine-runs'] !== undefined ? { engineRuns: flagRule(() => { duration('--engine-runs', values['engine-runs']); return values['engine-runs'] as string }) } : {}),
     json: values.json === true,
     quiet: values.quiet === true,
     help: values.help === true,

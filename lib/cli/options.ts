@@ -26,13 +26,14 @@ export function healthOptions (args: Args, env: NodeJS.ProcessEnv, secrets: read
   }
 }
 
-export function workerOptions (args: Args): Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk' | 'engineLock'> {
+export function workerOptions (args: Args): Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk' | 'engineLock' | 'engineRuns'> {
   return {
     ...(args.process !== undefined ? { process: args.process } : {}),
     jobqueue: args.jobqueue,
     webserver: args.webserver,
     writable: args.writable,
     disk: args.disk ? (args.minFree !== undefined ? { minFree: args.minFree } : true) : false,
-    engineLock: args.engineLock
+    engineLock: args.engineLock,
+    ...(args.engineRuns !== undefined ? { engineRuns: args.engineRuns } : {})
   }
 }

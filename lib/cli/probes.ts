@@ -12,7 +12,7 @@ export function probesCommand (args: Args, io: CliIo): number {
   const timeoutMs = args.timeoutMs ?? SERVICE_DEFAULTS.timeoutMs
   const checkArgs = args.exec ? execCheckArgs(args) : []
   if (!args.exec && checkArgs.length === 0 && hasCheckFlags(args)) {
-    throw new UsageError('the check flags (--process, --jobqueue, --webserver, --writable, --disk, --engine-lock, --database-url) go with probes --exec; httpGet probes ask the server, which has its own flags (bots-healthcheck serve …)')
+    throw new UsageError('the check flags (--process, --jobqueue, --webserver, --writable, --disk, --engine-lock, --engine-runs, --database-url) go with probes --exec; httpGet probes ask the server, which has its own flags (bots-healthcheck serve …)')
   }
   const specs = probeSpecs({ timeoutMs, port, prefix: args.prefix, exec: args.exec, checkArgs, ...(args.configDirGiven ? { configDir: args.configDir } : {}) })
   const kind = args.exec ? 'exec probes with the CLI' : `httpGet on port ${port} (the webserver's own port, or a sidecar's: bots-healthcheck serve)`
@@ -21,7 +21,7 @@ export function probesCommand (args: Args, io: CliIo): number {
 }
 
 function hasCheckFlags (args: Args): boolean {
-  return args.process !== undefined || args.jobqueue || args.webserver || args.writable || args.disk || args.engineLock || args.databaseUrl !== undefined
+  return args.process !== undefined || args.jobqueue || args.webserver || args.writable || args.disk || args.engineLock || args.engineRuns !== undefined || args.databaseUrl !== undefined
 }
 
 /**
@@ -39,6 +39,7 @@ export function execCheckArgs (args: Args): string[] {
     ...(args.writable ? ['--writable'] : []),
     ...(args.disk ? (args.minFree !== undefined ? ['--min-free', args.minFree] : ['--disk']) : []),
     ...(args.engineLock ? ['--engine-lock'] : []),
+    ...(args.engineRuns !== undefined ? ['--engine-runs', args.engineRuns] : []),
     ...(args.databaseUrl !== undefined ? ['--database-url', args.databaseUrl] : [])
   ]
 }
