@@ -38,7 +38,8 @@ export async function createBotsHealth (options: BotsHealthOptions): Promise<Hea
 
 /** The service over options already resolved. */
 export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthService> {
-  const config = resolveBotsConfig(o, o.service.clock !== undefined ? () => o.service.clock!.now() : undefined)
+  const clock = o.service.clock
+  const config = resolveBotsConfig(o, clock !== undefined ? () => clock.now() : undefined)
   const layout = config.layout
   const option = typeof o.database === 'function' ? o.database(layout) : o.database
   const db = followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)

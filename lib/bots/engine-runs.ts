@@ -1,18 +1,11 @@
-import { type Check, CheckFailure, type CheckWarning } from '../check.js'
+import type { Check, CheckWarning } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
-import { describeError } from '../describe-error.js'
-import { wallTimeIn } from './engine-lock.js'
+import { minutes, readBotsTable, sqliteAge, utcOffsetSeconds } from './tables.js'
 
 // Each engine run writes one row to Bots' `report` table (Django's model `report`: `ts` copied from
 // the run's root transaction, counts of what it did). A suspended CronJob, a Forbid policy behind
 // a hung run, or an engine that crashed while its entrypoint exited 0 shows nothing in Kubernetes:
 // the newest row grows old. A run that hit EDI errors exits 2 and looks like a failed Job.
-
-/** The offset of `timeZone` from UTC now, in seconds (DST included). */
-export function utcOffsetSeconds (timeZone: string, at = Date.now()): number {
-  const wall = wallTimeIn(timeZone, at)
-  return Math.round((Date.parse(`${wall.replace(' ', 'T')}Z`) - Math.floor(at / 1000) * 1000) / 1000)
-}
 
 /**
  * The newest run's age in seconds, computed from the database's clock. Django (USE_TZ = False, as
@@ -29,12 +22,9 @@ function newestRunQuery (kind: string, timeZone: string | undefined): { sql: str
       : { sql: `SELECT TIMESTAMPDIFF(SECOND, ts, NOW()) AS age, ${rest}`, params: [] }
   }
   if (kind === 'postgres') return { sql: `SELECT EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - ts)) AS age, ${rest}`, params: [] }
-  return timeZone !== undefined
-    ? { sql: `SELECT (julianday(?) - julianday(ts)) * 86400 AS age, ${rest}`, params: [wallTimeIn(timeZone)] }
-    : { sql: `SELECT (julianday('now', 'localtime') - julianday(ts)) * 86400 AS age, ${rest}`, params: [] }
+  const age = sqliteAge(timeZone)
+  return { sql: `SELECT ${age.expr} AS age, ${rest}`, params: age.params }
 }
-
-const minutes = (seconds: number): string => `${Math.floor(seconds / 60)} min`
 
 /**
  * `engine_runs`: warns when the newest engine run is older than `everyMs` (no run for that long),
@@ -47,14 +37,7 @@ export function engineRunsCheck (db: DatabaseAdapter, o: { everyMs: number, time
     componentType: 'datastore',
     label: 'Engine runs',
     async run (signal): Promise<CheckWarning | undefined> {
-      if (db.query === undefined) throw new CheckFailure(`engine_runs: the ${db.kind} adapter cannot run queries: use the mysql, postgres or sqlite adapter`)
-      const { sql, params } = newestRunQuery(db.kind, o.timeZone)
-      let rows
-      try {
-        rows = await db.query(signal, sql, params)
-      } catch (err) {
-        throw new CheckFailure(`engine_runs: cannot read Bots' engine runs (table report): ${describeError(err)}`)
-      }
+      const rows = await readBotsTable(db, signal, { check: 'engine_runs', what: "Bots' engine runs (table report)", ...newestRunQuery(db.kind, o.timeZone) })
       const row = rows[0]
       if (row === undefined) return { warn: 'no engine run recorded yet (table report is empty)' }
       const problems: string[] = []

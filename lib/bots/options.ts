@@ -21,7 +21,9 @@ export const BOTS_DEFAULTS = Object.freeze({
   /** Where the CLI looks for bots.ini when neither --config-dir nor BOTS_CONFIG_DIR says. */
   cliConfigDir: './config',
   /** Bots' MySQL port, for DB_HOST without DB_PORT. */
-  mysqlPort: 3306
+  mysqlPort: 3306,
+  /** Bots' default `[settings] maxruntime`: how long an engine run may take, in minutes. */
+  maxRuntimeMinutes: 60
 })
 
 /** The tables Bots' engine cannot run without (`mutex` is its database lock). */
@@ -124,7 +126,7 @@ export interface ResolvedBotsOptions {
 // ---- the environment variables of Bots' images -------------------------------------------------
 
 /** `HEALTH_CHECK_DB_ONLY=true`, case-insensitive, as the seed read it. */
-export function envFlag (value: string | undefined): boolean {
+function envFlag (value: string | undefined): boolean {
   return value !== undefined && value.trim().toLowerCase() === 'true'
 }
 

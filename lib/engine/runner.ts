@@ -61,7 +61,7 @@ export interface Runner {
 }
 
 /** The longest reason kept, unless a CheckFailure asks for another length. */
-export const MAX_REASON = 500
+const MAX_REASON = 500
 
 interface Attempt {
   /** Settles by the deadline at the latest. */
