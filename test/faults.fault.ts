@@ -9,7 +9,7 @@ import { createPool, type Pool, type PoolConnection } from 'mysql2'
 import { healthPlugin, type HealthPluginOptions } from '../lib/index.js'
 import { spawnCli, unprivileged } from './helpers/cli.js'
 import { createTestDatabase, MYSQL_HOST, MYSQL_PORT, mysqlUrlFor, type TestDatabase } from './helpers/mysql.js'
-import { closedPort, hungServer, mysqlProxy } from './helpers/net.js'
+import { closedPort, hungServer, mysqlProxy, statusOnceDraining } from './helpers/net.js'
 import { schemaErrors } from './helpers/schema.js'
 
 let db: TestDatabase
@@ -266,7 +266,7 @@ t.test('SIGTERM with handleSignals: readiness 503 at once, the server serves thr
   t.equal((await fetch(`${base}/health/ready`)).status, 200)
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
-  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.equal(await statusOnceDraining(`${base}/health/ready`), 503)
   const ready = await fetch(`${base}/health/ready`)
   t.equal(ready.status, 503)
   t.same((await ready.json() as { errors: string[] }).errors, ['shutting down'])

@@ -7,7 +7,7 @@ import { memoryAdapter } from './helpers/memory-adapter.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { healthPlugin, type Check } from '../lib/index.js'
-import { closedPort } from './helpers/net.js'
+import { closedPort, statusOnceDraining } from './helpers/net.js'
 
 const db = memoryAdapter()
 const base = { database: db, botssys: '/', usersys: '/' }
@@ -121,8 +121,7 @@ for (const [label, handleSignals, cwg, signal] of [
     t.equal((await get(port, '/health/ready')).status, 200)
     const signalled = Date.now()
     child.kill(signal)
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    t.equal((await get(port, '/health/ready')).status, 503, 'readiness is 503 while the app drains')
+    t.equal(await statusOnceDraining(`http://127.0.0.1:${port}/health/ready`), 503, 'readiness is 503 while the app drains')
     t.equal((await get(port, '/health/live')).status, 200, 'liveness stays 200')
     t.equal(await exited, 0)
     t.ok(Date.now() - signalled >= 550, `the drain delay was kept (${Date.now() - signalled} ms)`)

@@ -11,7 +11,7 @@ import t from 'tap'
 import { botsEnv } from './helpers/app.js'
 import { makeSqliteDb } from './helpers/cli.js'
 import { createTestDatabase, type TestDatabase } from './helpers/mysql.js'
-import { closedPort } from './helpers/net.js'
+import { closedPort, statusOnceDraining } from './helpers/net.js'
 import { nodeLines } from './helpers/node-lines.js'
 import { createTestPgDatabase, type TestPgDatabase } from './helpers/postgres.js'
 
@@ -29,12 +29,13 @@ t.before(async () => {
 })
 t.teardown(async () => { await mysql.drop(); await pg.drop() })
 
-function run (bin: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number, stdout: string, stderr: string }> {
+function run (bin: string, args: string[], env: Record<string, string> = {}, onStdout?: (chunk: string) => void): Promise<{ code: number, stdout: string, stderr: string }> {
   return new Promise((resolve) => {
     // cwd and env hold nothing of this checkout: no node_modules can be found from there
-    execFile(bin, [cli, ...args], { cwd: alone, env: { PATH: '/usr/bin:/bin', ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+    const child = execFile(bin, [cli, ...args], { cwd: alone, env: { PATH: '/usr/bin:/bin', ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr })
     })
+    if (onStdout !== undefined) child.stdout?.on('data', (d: Buffer) => onStdout(d.toString()))
   })
 }
 
@@ -91,8 +92,15 @@ for (const { label, bin } of nodeLines()) {
       const e = botsEnv(t)
       const db = await createTestDatabase('wait', [])
       t.teardown(() => db.drop())
-      const waiting = run(bin, ['--check', 'startup', '--wait', '20', '--config-dir', e.configDir, '--database-url', db.url])
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      // the tables appear once the first attempt has been seen to fail, however long the start took
+      let seen = ''
+      let failedOnce = (): void => {}
+      const firstAttempt = new Promise<void>((resolve) => { failedOnce = resolve })
+      const waiting = run(bin, ['--check', 'startup', '--wait', '20', '--config-dir', e.configDir, '--database-url', db.url], {}, (chunk) => {
+        seen += chunk
+        if (seen.includes('\n')) failedOnce()
+      })
+      await Promise.race([firstAttempt, waiting])
       for (const table of ['channel', 'routes', 'ta', 'mutex']) await db.admin.query(`CREATE TABLE ${table} (id INT PRIMARY KEY)`)
       const r = await waiting
       t.equal(r.code, 0, r.stdout + r.stderr)
@@ -128,9 +136,7 @@ for (const { label, bin } of nodeLines()) {
       t.equal((await fetch(`${base}/startup`)).status, 200)
       const signalled = Date.now()
       child.kill('SIGTERM')
-      await new Promise((resolve) => setTimeout(resolve, 150))
-      const draining = await fetch(`${base}/ready`)
-      t.equal(draining.status, 503, 'readiness is 503 at once')
+      t.equal(await statusOnceDraining(`${base}/ready`), 503, 'readiness is 503 once the signal is handled')
       t.equal((await fetch(`${base}/live`)).status, 200, 'liveness stays 200 while draining')
       t.equal(await exited, 0)
       t.ok(Date.now() - signalled >= 650, 'it waited the drain delay')

@@ -142,3 +142,18 @@ export async function mysqlProxy (targetPort: number, targetHost = '127.0.0.1'):
     }
   }
 }
+
+/**
+ * After a signal: the status `url` answers once the process has begun its drain. A loaded machine
+ * may take a while to deliver the signal and run the handler, so this asks every 25 ms until the
+ * answer is not 200, or `deadlineMs` passes (then the last answer, 200, is returned and the test's
+ * assertion fails). Connection errors count as an answer of 0: the process was gone.
+ */
+export async function statusOnceDraining (url: string, deadlineMs = 5000): Promise<number> {
+  const until = performance.now() + deadlineMs
+  for (;;) {
+    const status = await fetch(url).then(async (r) => { await r.body?.cancel(); return r.status }, () => 0)
+    if (status !== 200 || performance.now() >= until) return status
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
