@@ -14,7 +14,9 @@ import { botsTimeZone } from './tables.js'
 import { engineRunsCheck } from './engine-runs.js'
 import { type BotsConfig, type BotsEnvironment, type BotsLayout, layoutFrom } from './environment.js'
 import { pythonInt } from './ini.js'
-import { jobqueueCheck } from './jobqueue.js'
+import { dirmonitorCheck } from './dirmonitor.js'
+import { JobWatch, jobqueueCheck } from './jobqueue.js'
+import { stuckTransactionsCheck } from './transactions.js'
 import { BOTS_DEFAULTS, type ResolvedWorkerOptions } from './options.js'
 
 // Which checks each probe runs for a Bots deployment, made from its layout and made again when
@@ -74,17 +76,23 @@ function endpointPort (layout: BotsLayout, name: 'jobqueue' | 'webserver', given
   return typeof port === 'string' ? { bad: `${name}: ${port}` } : port
 }
 
-/** The checks that watch a Bots process beside this one, and which probe each belongs to. */
-export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>): { live: Check[], ready: Check[], startup: Check[] } {
+/**
+ * The checks that watch a Bots process beside this one, and which probe each belongs to. `now` is
+ * the monotonic clock the job queue's waiting jobs are timed by (the service's).
+ */
+export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>, now: () => number = () => performance.now()): { live: Check[], ready: Check[], startup: Check[] } {
   const live: Check[] = []
   const ready: Check[] = []
   const startup: Check[] = []
   if (o.process !== undefined) live.push(processCheck(o.process))
   const jq = o.jobqueue
   if (jq !== undefined) {
+    // Liveness watches the queue move: one memory of the waiting jobs, kept across bots.ini changes.
+    const watch = new JobWatch(now)
     const make = (forLive: boolean) => (layout: BotsLayout): Check => {
       const port = endpointPort(layout, 'jobqueue', jq.port, BOTS_DEFAULTS.jobqueuePort)
-      if (typeof port === 'number') return jobqueueCheck({ port, ...(jq.host !== undefined ? { host: jq.host } : {}) })
+      const stall = forLive ? { stall: { afterMs: jq.stallMs ?? maxRuntimeMinutes(layout.environment) * 60_000, watch } } : {}
+      if (typeof port === 'number') return jobqueueCheck({ port, ...(jq.host !== undefined ? { host: jq.host } : {}), ...stall })
       // Liveness does not guess a port it cannot know: a restart would not teach it the port.
       if ('unknown' in port) return forLive ? { name: 'jobqueue', label: 'Jobqueue', async run () {} } : misconfigured('jobqueue', port.unknown)
       return misconfigured('jobqueue', port.bad)
@@ -107,6 +115,8 @@ export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>):
   }
   const disk = o.disk
   if (disk !== undefined) ready.push(following(c, (layout) => diskCheck(layout.botssys, disk.minFree !== undefined ? { minFree: disk.minFree } : {})))
+  const dm = o.dirmonitor
+  if (dm !== undefined) ready.push(following(c, (layout) => dirmonitorCheck(layout.environment, { staleMs: dm.staleMs, bounds: dm.scan })))
   return { live, ready, startup }
 }
 
@@ -114,7 +124,7 @@ export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>):
  * Builds the probes' checks for a Bots layout and a database. Database-only mode is Bots'
  * (`HEALTH_CHECK_DB_ONLY`): readiness then runs the database check alone.
  */
-export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, engineLock?: boolean, engineRunsMs?: number | undefined }): { ready: Check[], startup: Check[] } {
+export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, engineLock?: boolean, engineRunsMs?: number | undefined, stuckTransactionsMs?: number | undefined }): { ready: Check[], startup: Check[] } {
   const { requiredTables, databaseOnly = false } = o
   const database = databaseCheck(db)
   const botssys = following(c, (layout) => directoryCheck(layout.botssys, { name: 'botssys' }))
@@ -133,16 +143,17 @@ export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTab
     if (!databaseOnly) ready.push(config)
     startup.push(config)
   }
-  // A stale lock is for someone to look at (a warning): readiness stays up.
+  // Bots' own tables, read in Bots' time zone: each finding is a warning, for someone to look at;
+  // readiness stays up.
+  const zone = (layout: BotsLayout): string | undefined => layout.environment !== undefined ? botsTimeZone(layout.environment.configDir) : undefined
   if (o.engineLock === true && !databaseOnly) {
-    ready.push(following(c, (layout) => engineLockCheck(db, {
-      maxRuntimeMinutes: maxRuntimeMinutes(layout.environment),
-      timeZone: layout.environment !== undefined ? botsTimeZone(layout.environment.configDir) : undefined
-    })))
+    ready.push(following(c, (layout) => engineLockCheck(db, { maxRuntimeMinutes: maxRuntimeMinutes(layout.environment), timeZone: zone(layout) })))
   }
   const everyMs = o.engineRunsMs
-  if (everyMs !== undefined && !databaseOnly) {
-    ready.push(following(c, (layout) => engineRunsCheck(db, { everyMs, timeZone: layout.environment !== undefined ? botsTimeZone(layout.environment.configDir) : undefined })))
+  if (everyMs !== undefined && !databaseOnly) ready.push(following(c, (layout) => engineRunsCheck(db, { everyMs, timeZone: zone(layout) })))
+  const olderThanMs = o.stuckTransactionsMs
+  if (olderThanMs !== undefined && !databaseOnly) {
+    ready.push(following(c, (layout) => stuckTransactionsCheck(db, { olderThanMs, scanned: BOTS_DEFAULTS.transactionsScanned, timeZone: zone(layout) })))
   }
   return { ready, startup }
 }

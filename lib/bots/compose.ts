@@ -43,9 +43,9 @@ export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthSe
   const layout = config.layout
   const option = typeof o.database === 'function' ? o.database(layout) : o.database
   const db = followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)
-  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs })
+  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs, stuckTransactionsMs: o.worker.stuckTransactionsMs })
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
-  const worker = workerChecks(config, o.worker)
+  const worker = workerChecks(config, o.worker, clock !== undefined ? () => clock.now() : undefined)
   const probes = { live: [...worker.live], ready: [...checks.ready, ...(o.databaseOnly ? [] : worker.ready)], startup: [...checks.startup, ...worker.startup] }
   const taken = new Set([...probes.live, ...probes.ready, ...probes.startup, ...worker.ready].map((c) => c.name))
   for (const c of o.checks) {

@@ -1,6 +1,6 @@
 import type { Check, CheckWarning } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
-import { minutes, readBotsTable, sqliteAge, utcOffsetSeconds } from './tables.js'
+import { ageFrom, defaultTimeNow, minutes, readBotsTable, utcOffsetSeconds } from './tables.js'
 
 // Each engine run writes one row to Bots' `report` table (Django's model `report`: `ts` copied from
 // the run's root transaction, counts of what it did). A suspended CronJob, a Forbid policy behind
@@ -22,8 +22,8 @@ function newestRunQuery (kind: string, timeZone: string | undefined): { sql: str
       : { sql: `SELECT TIMESTAMPDIFF(SECOND, ts, NOW()) AS age, ${rest}`, params: [] }
   }
   if (kind === 'postgres') return { sql: `SELECT EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - ts)) AS age, ${rest}`, params: [] }
-  const age = sqliteAge(timeZone)
-  return { sql: `SELECT ${age.expr} AS age, ${rest}`, params: age.params }
+  const now = defaultTimeNow(kind, timeZone)
+  return { sql: `SELECT ${ageFrom(kind, now.expr)} AS age, ${rest}`, params: now.params }
 }
 
 /**

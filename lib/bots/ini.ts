@@ -203,3 +203,13 @@ export function pythonInt (text: string): number | undefined {
   for (const ch of (m[2] as string).replace(/_/g, '')) n = n * 10 + digitValue(ch)
   return m[1] === '-' ? -n : n
 }
+
+const PY_BOOLEANS = new Map([['1', true], ['yes', true], ['true', true], ['on', true], ['0', false], ['no', false], ['false', false], ['off', false]])
+
+/**
+ * A value as configparser's getboolean reads it (`1/yes/true/on`, `0/no/false/off`, any case);
+ * undefined where Python raises ValueError.
+ */
+export function pythonBoolean (text: string): boolean | undefined {
+  return PY_BOOLEANS.get(text.toLowerCase())
+}

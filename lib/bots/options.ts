@@ -23,7 +23,15 @@ export const BOTS_DEFAULTS = Object.freeze({
   /** Bots' MySQL port, for DB_HOST without DB_PORT. */
   mysqlPort: 3306,
   /** Bots' default `[settings] maxruntime`: how long an engine run may take, in minutes. */
-  maxRuntimeMinutes: 60
+  maxRuntimeMinutes: 60,
+  /** `transactions`: how many of the newest rows of `ta` are read (a range of its primary key). */
+  transactionsScanned: 100_000,
+  /** `dirmonitor`: a file matching a watched filemask is waiting after this long, ms. */
+  dirmonitorStaleMs: 10 * 60_000,
+  /** `dirmonitor`: the most directory entries one check reads looking for waiting files. */
+  dirmonitorScanEntries: 10_000,
+  /** `dirmonitor`: the most time one check spends on that, ms (a third of a shorter deadline). */
+  dirmonitorScanMs: 150
 })
 
 /** The tables Bots' engine cannot run without (`mutex` is its database lock). */
@@ -61,10 +69,12 @@ export interface BotsHealthOptions extends ServiceSettings {
    */
   process?: string
   /**
-   * `jobqueue`: liveness and readiness also require an XML-RPC answer from Bots' jobqueueserver on
-   * `[jobqueue] port` of bots.ini (default 28082) on 127.0.0.1.
+   * `jobqueue`: liveness and readiness also require an XML-RPC answer (`listjobs`) from Bots'
+   * jobqueueserver on `[jobqueue] port` of bots.ini (default 28082) on 127.0.0.1. In a long-lived
+   * process, liveness also fails when a job has waited longer than `stall` (`90m`, or ms; default
+   * `[settings] maxruntime`): the launcher is stuck.
    */
-  jobqueue?: boolean | Endpoint
+  jobqueue?: boolean | (Endpoint & { stall?: string | number })
   /** `webserver`: readiness also requires an HTTP answer below 500 on `[webserver] port` (8080). */
   webserver?: boolean | Endpoint
   /** `writable`: readiness and startup also require that `botssys/data` can be written. */
@@ -82,6 +92,17 @@ export interface BotsHealthOptions extends ServiceSettings {
    */
   engineRuns?: string | number
   /**
+   * `transactions`: readiness warns when Bots' transactions (table `ta`) were left OPEN or OK
+   * (stuck) for longer than this (`2h`, or ms), among the newest 100,000.
+   */
+  stuckTransactions?: string | number
+  /**
+   * `dirmonitor`: readiness fails when a `[dirmonitorN]` path of bots.ini is missing or unreadable,
+   * or `[jobqueue] enabled` is not true; warns when a path is on a network file system, or when
+   * files matching its filemask have waited longer than `stale` (default `10m`).
+   */
+  dirmonitor?: boolean | { stale?: string | number }
+  /**
    * Checks of your own (a cache, a queue, an HTTP dependency), under the same deadline, cache,
    * single-flight, latch and logs. `probes` defaults to `['ready']`; a name already taken is refused.
    */
@@ -93,20 +114,24 @@ export interface BotsHealthOptions extends ServiceSettings {
  * (the service was built with its own), and the plugin refuses them.
  */
 export const BOTS_OPTION_NAMES: readonly (keyof BotsHealthOptions)[] = Object.freeze([
-  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'engineRuns', 'checks',
+  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'engineRuns', 'stuckTransactions', 'dirmonitor', 'checks',
   'timeoutMs', 'cacheTtlMs', 'failureCacheTtlMs', 'startupLatch', 'exposeReasons', 'secrets', 'logger', 'clock', 'timers'
 ])
 
 /** The worker checks, resolved: undefined when off. */
 export interface ResolvedWorkerOptions {
   readonly process: string | undefined
-  readonly jobqueue: Endpoint | undefined
+  /** `stallMs`: how long a job may wait; undefined: maxruntime of bots.ini. */
+  readonly jobqueue: (Endpoint & { readonly stallMs?: number }) | undefined
   readonly webserver: Endpoint | undefined
   readonly writable: boolean
   readonly disk: { readonly minFree: FreeSpace | undefined } | undefined
   readonly engineLock: boolean
   /** How often engine runs are expected, in ms; undefined when not checked. */
   readonly engineRunsMs: number | undefined
+  /** How old an unfinished transaction may get, in ms; undefined when not checked. */
+  readonly stuckTransactionsMs: number | undefined
+  readonly dirmonitor: { readonly staleMs: number, readonly scan: { readonly entries: number, readonly ms: number } } | undefined
 }
 
 export interface ResolvedBotsOptions {
@@ -171,12 +196,14 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
   const env = o.env ?? process.env
   const worker = {
     process: o.process,
-    jobqueue: endpointOption('jobqueue', o.jobqueue),
+    jobqueue: jobqueueOption(o.jobqueue),
     webserver: endpointOption('webserver', o.webserver),
     writable: o.writable === true,
     disk: diskOption(o.disk),
     engineLock: o.engineLock === true,
-    engineRunsMs: o.engineRuns === undefined ? undefined : duration('engineRuns', o.engineRuns)
+    engineRunsMs: o.engineRuns === undefined ? undefined : duration('engineRuns', o.engineRuns),
+    stuckTransactionsMs: o.stuckTransactions === undefined ? undefined : duration('stuckTransactions', o.stuckTransactions),
+    dirmonitor: dirmonitorOption(o.dirmonitor, service.timeoutMs)
   }
   const checks = userChecks(o.checks)
   // Last, so that a bad option is named even where the database is missing too.
@@ -195,16 +222,33 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
   }
 }
 
-function endpointOption (name: string, value: unknown): Endpoint | undefined {
+function endpointOption (name: string, value: unknown, more = ''): Endpoint | undefined {
   if (value === undefined || value === false) return undefined
   if (value === true) return {}
   const v = value as { port?: unknown, host?: unknown } | null
   const portOk = v?.port === undefined || isPort(v.port)
   const hostOk = v?.host === undefined || (typeof v.host === 'string' && v.host !== '')
   if (typeof value !== 'object' || value === null || !portOk || !hostOk) {
-    throw new HealthOptionsError(name, `must be true, false or { port: 1-65535, host: "127.0.0.1" }, got ${shown(value)}`)
+    throw new HealthOptionsError(name, `must be true, false or { port: 1-65535, host: "127.0.0.1"${more} }, got ${shown(value)}`)
   }
   return { ...(v?.port !== undefined ? { port: v.port as number } : {}), ...(v?.host !== undefined ? { host: v.host as string } : {}) }
+}
+
+function jobqueueOption (value: unknown): ResolvedWorkerOptions['jobqueue'] {
+  const endpoint = endpointOption('jobqueue', value, ', stall: "90m"')
+  const stall = (value as { stall?: unknown } | null | undefined)?.stall
+  if (endpoint === undefined || stall === undefined) return endpoint
+  return { ...endpoint, stallMs: duration('jobqueue.stall', stall) }
+}
+
+function dirmonitorOption (value: unknown, timeoutMs: number): ResolvedWorkerOptions['dirmonitor'] {
+  if (value === undefined || value === false) return undefined
+  const stale = (value as { stale?: unknown } | null)?.stale
+  if (value !== true && (typeof value !== 'object' || value === null)) throw new HealthOptionsError('dirmonitor', `must be true, false or { stale: "10m" }, got ${shown(value)}`)
+  return {
+    staleMs: stale === undefined ? BOTS_DEFAULTS.dirmonitorStaleMs : duration('dirmonitor.stale', stale),
+    scan: { entries: BOTS_DEFAULTS.dirmonitorScanEntries, ms: Math.min(BOTS_DEFAULTS.dirmonitorScanMs, timeoutMs / 3) }
+  }
 }
 
 function diskOption (value: unknown): ResolvedWorkerOptions['disk'] {

@@ -46,14 +46,30 @@ export function utcOffsetSeconds (timeZone: string, at = Date.now()): number {
   return Math.round((Date.parse(`${wall.replace(' ', 'T')}Z`) - Math.floor(at / 1000) * 1000) / 1000)
 }
 
-/** A `ts` column's age in seconds on SQLite: Bots' local time against the host's clock in its zone. */
-export function sqliteAge (timeZone: string | undefined): { expr: string, params: unknown[] } {
-  return timeZone !== undefined
-    ? { expr: '(julianday(?) - julianday(ts)) * 86400', params: [wallTimeIn(timeZone)] }
-    : { expr: "(julianday('now', 'localtime') - julianday(ts)) * 86400", params: [] }
+/**
+ * Now, as Bots' database writes its default time into a `ts` column (`mutex.ts`, `ta.ts`): MySQL's
+ * is a TIMESTAMP (UTC inside, read and compared in one session); PostgreSQL's is a local time in
+ * Bots' time zone, so now is taken in that zone by the server (`$<zoneParam>` holds it); SQLite's
+ * is the engine's local time (Django's TIME_ZONE), so now is the host's clock in that zone. Never
+ * the probe's zone against the database's.
+ */
+export function defaultTimeNow (kind: string, timeZone: string | undefined, zoneParam = 1): { expr: string, params: unknown[] } {
+  if (kind === 'mysql') return { expr: 'CURRENT_TIMESTAMP', params: [] }
+  if (kind === 'postgres') {
+    return timeZone !== undefined ? { expr: `(CURRENT_TIMESTAMP AT TIME ZONE $${zoneParam})`, params: [timeZone] } : { expr: 'LOCALTIMESTAMP', params: [] }
+  }
+  return timeZone !== undefined ? { expr: '?', params: [wallTimeIn(timeZone)] } : { expr: "datetime('now', 'localtime')", params: [] }
 }
 
-export const minutes = (seconds: number): string => `${Math.floor(seconds / 60)} min`
+/** The age in seconds of such a `ts` column, from `now` (defaultTimeNow's expression). */
+export function ageFrom (kind: string, now: string): string {
+  if (kind === 'mysql') return `TIMESTAMPDIFF(SECOND, ts, ${now})`
+  if (kind === 'postgres') return `EXTRACT(EPOCH FROM (${now} - ts))`
+  return `(julianday(${now}) - julianday(ts)) * 86400`
+}
+
+/** An age or a limit as the checks say it: whole minutes, or seconds below one minute. */
+export const minutes = (seconds: number): string => seconds < 60 ? `${Math.max(0, Math.floor(seconds))} s` : `${Math.floor(seconds / 60)} min`
 
 /**
  * The rows of a read-only query on one of Bots' tables, for check `check`. Fails with the check's

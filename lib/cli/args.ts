@@ -26,7 +26,8 @@ export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--co
        bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
-CHECKS: [--process NAME] [--jobqueue] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB] [--engine-lock] [--engine-runs 15m]`
+CHECKS: [--process NAME] [--jobqueue] [--jobqueue-stall 90m] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB]
+        [--engine-lock] [--engine-runs 15m] [--stuck-transactions 2h] [--dirmonitor] [--dirmonitor-stale 10m]`
 
 export const HELP = `${USAGE}
 
@@ -61,6 +62,10 @@ Checks that watch a Bots process of this pod (also for serve):
                           shareProcessNamespace: true)
       --jobqueue          live and ready: the jobqueueserver answers XML-RPC on
                           127.0.0.1:[jobqueue] port of bots.ini (28082)
+      --jobqueue-stall DUR  serve only: liveness also fails when a job has waited
+                          longer than DUR (default [settings] maxruntime): the
+                          launcher is stuck (an exec probe cannot see this: it
+                          remembers no earlier call)
       --webserver         ready: the webserver answers HTTP below 500 on
                           127.0.0.1:[webserver] port of bots.ini (8080)
       --writable          ready and startup: botssys/data can be written
@@ -72,6 +77,13 @@ Checks that watch a Bots process of this pod (also for serve):
                           run killed before it removed it
       --engine-runs DUR   ready: warns when Bots' newest engine run (table
                           report) is older than DUR (15m, 1h), or had errors
+      --stuck-transactions DUR  ready: warns when transactions (table ta) were
+                          left OPEN or OK for longer than DUR (2h), among the
+                          newest 100000
+      --dirmonitor        ready: each [dirmonitorN] path of bots.ini can be read
+                          and [jobqueue] enabled is true; warns when a path is
+                          on a network file system, or when files matching its
+                          filemask waited longer than --dirmonitor-stale (10m)
 
 live never touches the database, the disk or bots.ini, unless --jobqueue needs
 the port from bots.ini.
@@ -101,6 +113,10 @@ export interface WorkerFlags {
   minFree?: string
   engineLock: boolean
   engineRuns?: string
+  stuckTransactions?: string
+  jobqueueStall?: string
+  dirmonitor: boolean
+  dirmonitorStale?: string
 }
 
 export interface Args extends WorkerFlags {
@@ -167,6 +183,10 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         'min-free': { type: 'string' },
         'engine-lock': { type: 'boolean' },
         'engine-runs': { type: 'string' },
+        'stuck-transactions': { type: 'string' },
+        'jobqueue-stall': { type: 'string' },
+        dirmonitor: { type: 'boolean' },
+        'dirmonitor-stale': { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -205,6 +225,9 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
   if (values['min-free'] !== undefined && parseFreeSpace(values['min-free']) === undefined) {
     throw new UsageError(`--min-free must be a share or a size, e.g. 5% or 500MiB, got ${JSON.stringify(values['min-free'])}`)
   }
+  if (values['jobqueue-stall'] !== undefined && mode !== 'serve') {
+    throw new UsageError('--jobqueue-stall goes with serve: a stall is seen by comparing one call with the ones before, and an exec probe remembers none')
+  }
   const configDir = configDirFrom(values['config-dir'], env) ?? BOTS_DEFAULTS.cliConfigDir
   return {
     mode,
@@ -224,18 +247,29 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     strictTls: values['strict-tls'] === true,
     minStartupSeconds: wholeNumber('--min-startup', values['min-startup'], 0) ?? CLI_DEFAULTS.minStartupSeconds,
     ...(values.process !== undefined ? { process: values.process } : {}),
-    jobqueue: values.jobqueue === true,
+    jobqueue: values.jobqueue === true || values['jobqueue-stall'] !== undefined,
     webserver: values.webserver === true,
     writable: values.writable === true,
     disk: values.disk === true || values['min-free'] !== undefined,
     ...(values['min-free'] !== undefined ? { minFree: values['min-free'] } : {}),
     engineLock: values['engine-lock'] === true,
-    ...(values['engine-runs'] !== undefined ? { engineRuns: flagRule(() => { duration('--engine-runs', values['engine-runs']); return values['engine-runs'] as string }) } : {}),
+    ...durationFlag('engine-runs', 'engineRuns', values['engine-runs']),
+    ...durationFlag('stuck-transactions', 'stuckTransactions', values['stuck-transactions']),
+    ...durationFlag('jobqueue-stall', 'jobqueueStall', values['jobqueue-stall']),
+    dirmonitor: values.dirmonitor === true || values['dirmonitor-stale'] !== undefined,
+    ...durationFlag('dirmonitor-stale', 'dirmonitorStale', values['dirmonitor-stale']),
     json: values.json === true,
     quiet: values.quiet === true,
     help: values.help === true,
     version: values.version === true
   }
+}
+
+/** A duration flag, checked by the library's rule and kept as given (exec probes pass it on). */
+function durationFlag<K extends keyof WorkerFlags> (flag: string, key: K, value: string | undefined): Partial<Record<K, string>> {
+  if (value === undefined) return {}
+  flagRule(() => duration(`--${flag}`, value))
+  return { [key]: value } as Partial<Record<K, string>>
 }
 
 /** A rule of the library's, applied to a flag: its HealthOptionsError becomes a usage error. */

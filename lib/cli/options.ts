@@ -26,14 +26,16 @@ export function healthOptions (args: Args, env: NodeJS.ProcessEnv, secrets: read
   }
 }
 
-export function workerOptions (args: Args): Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk' | 'engineLock' | 'engineRuns'> {
+export function workerOptions (args: Args): Pick<BotsHealthOptions, 'process' | 'jobqueue' | 'webserver' | 'writable' | 'disk' | 'engineLock' | 'engineRuns' | 'stuckTransactions' | 'dirmonitor'> {
   return {
     ...(args.process !== undefined ? { process: args.process } : {}),
-    jobqueue: args.jobqueue,
+    jobqueue: args.jobqueue && args.jobqueueStall !== undefined ? { stall: args.jobqueueStall } : args.jobqueue,
     webserver: args.webserver,
     writable: args.writable,
     disk: args.disk ? (args.minFree !== undefined ? { minFree: args.minFree } : true) : false,
     engineLock: args.engineLock,
-    ...(args.engineRuns !== undefined ? { engineRuns: args.engineRuns } : {})
+    ...(args.engineRuns !== undefined ? { engineRuns: args.engineRuns } : {}),
+    ...(args.stuckTransactions !== undefined ? { stuckTransactions: args.stuckTransactions } : {}),
+    dirmonitor: args.dirmonitor ? (args.dirmonitorStale !== undefined ? { stale: args.dirmonitorStale } : true) : false
   }
 }

@@ -48,3 +48,83 @@ export async function pythonXmlRpcServer (port = 0): Promise<XmlRpcServer> {
     })
   }
 }
+
+// A job queue with Bots' listjobs semantics, written for the tests: `addjob` numbers jobs from 1
+// and queues [priority, jobnumber, task]; a launcher thread takes each off the queue and runs it;
+// `listjobs` returns the jobs still waiting, or 0. `hang` makes the next job run for ever (a hung
+// engine run with killjobsintimeout off); `stoplauncher` ends the launcher thread alone (as Bots'
+// does after 10 errors in a row) while the XML-RPC thread answers on.
+const JOBQUEUE = `
+import sys, queue, threading, time
+from xmlrpc.server import SimpleXMLRPCServer
+jobs = queue.Queue()
+state = {'counter': 0, 'hang': False, 'stop': False}
+class Jobqueue:
+    def addjob(self, task, priority):
+        state['counter'] += 1
+        jobs.put([priority, state['counter'], task])
+        return 0
+    def listjobs(self):
+        return list(jobs.queue) if not jobs.empty() else 0
+    def hang(self):
+        state['hang'] = True
+        return 0
+    def stoplauncher(self):
+        state['stop'] = True
+        return 0
+def launcher():
+    while True:
+        if state['stop']:
+            sys.exit(1)
+        try:
+            job = jobs.get(timeout=0.02)
+        except queue.Empty:
+            continue
+        while state['hang']:
+            time.sleep(0.05)
+        time.sleep(0.02)
+        jobs.task_done()
+threading.Thread(target=launcher, daemon=True).start()
+server = SimpleXMLRPCServer(("127.0.0.1", 0), logRequests=False)
+server.register_instance(Jobqueue())
+print(server.server_address[1], flush=True)
+server.serve_forever()
+`
+
+export interface PythonJobqueue {
+  port: number
+  call (method: string, ...params: string[]): Promise<string>
+  close (): Promise<void>
+}
+
+/** Python's SimpleXMLRPCServer serving a job queue with a launcher thread (see JOBQUEUE). */
+export async function pythonJobqueue (): Promise<PythonJobqueue> {
+  if (PYTHON === undefined) throw new Error('python3 is needed for the job queue')
+  const child: ChildProcess = spawn(PYTHON, ['-c', JOBQUEUE], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject)
+    child.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
+  })
+  const call = (method: string, ...params: string[]): Promise<string> => new Promise((resolve, reject) => {
+    const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${params.map((p) => `<param><value>${p}</value></param>`).join('')}</params></methodCall>`
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/RPC2', headers: { 'content-type': 'text/xml' } }, (res) => {
+      let text = ''
+      res.on('data', (d: Buffer) => { text += d.toString() })
+      res.on('end', () => resolve(text))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+  return {
+    port,
+    call,
+    close: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGKILL')
+    })
+  }
+}
+
+/** addjob's params for a Bots engine run: the task (a list) and its priority. */
+export const engineJob = (route: string): string[] => [`<array><data><value><string>bots-engine</string></value><value><string>--new</string></value><value><string>${route}</string></value></data></array>`, '<int>5</int>']
