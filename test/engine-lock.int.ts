@@ -13,6 +13,7 @@ import { LOCK_SQL, MUTEX_DDL } from './helpers/bots-ddl.js'
 import { makeSqliteDb, spawnCli } from './helpers/cli.js'
 import { createTestDatabase } from './helpers/mysql.js'
 import { createTestPgDatabase } from './helpers/postgres.js'
+import { closedPort } from './helpers/net.js'
 import { serve } from './helpers/serve.js'
 
 // Bots' time zone (Django's TIME_ZONE; +12/+13), and the probe's (-10): 22-23 hours apart.
@@ -154,4 +155,35 @@ t.test('engine_lock through the plugin and serve: 200 with the warning in every 
   const res = await fetch(`${served.base}/ready`)
   t.equal(res.status, 200)
   t.match(await res.json(), { status: 'ready', warnings: [/^engine lock held for/] })
+})
+
+for (const [label, make] of [databases[0], databases[2]] as (typeof databases)[number][]) {
+  t.test(`${label}: wait-engine-idle exits 0 once no run holds the lock, 1 when --timeout passes first`, async (t) => {
+    const e = env(t)
+    const db = await make(t, e.botssys)
+    const idle = (timeout: string) => spawnCli(['wait-engine-idle', '--timeout', timeout, '--config-dir', e.configDir, '--database-url', db.url])
+    t.match(await idle('5'), { code: 0, stdout: 'no engine run holds the lock\n' })
+    await db.lock(1)
+    const held = await idle('1')
+    t.equal(held.code, 1, held.stdout + held.stderr)
+    t.match(held.stdout, /^an engine run holds the lock: waiting up to 1 s for it to end\ngave up after \d+\.\d s \(--timeout 1\): an engine run still holds the lock\n$/)
+    // The run ends while the hook waits.
+    const waiting = idle('30')
+    setTimeout(() => { db.unlock().catch(() => {}) }, 1500)
+    const ended = await waiting
+    t.equal(ended.code, 0, ended.stdout + ended.stderr)
+    t.match(ended.stdout, /\nthe engine run ended after \d+\.\d s: no lock is held\n$/)
+  })
+}
+
+t.test('wait-engine-idle: --timeout is required, and a database that cannot be read is an error (exit 2), without its password', async (t) => {
+  const e = env(t)
+  const none = await spawnCli(['wait-engine-idle', '--config-dir', e.configDir])
+  t.equal(none.code, 2)
+  t.match(none.stderr, /wait-engine-idle needs --timeout SECONDS/)
+  const down = await spawnCli(['wait-engine-idle', '--timeout', '5', '--config-dir', e.configDir, '--database-url', `mysql://u:pw-Secret9@127.0.0.1:${await closedPort()}/x`])
+  t.equal(down.code, 2)
+  t.match(down.stderr, /^bots-healthcheck: error: wait-engine-idle: cannot read Bots' lock \(table mutex\): .*ECONNREFUSED/)
+  t.notMatch(down.stdout + down.stderr, 'pw-Secret9')
+  t.notMatch(down.stderr, /\n\s+at /, 'no stack trace')
 })

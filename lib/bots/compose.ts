@@ -40,9 +40,7 @@ export async function createBotsHealth (options: BotsHealthOptions): Promise<Hea
 export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthService> {
   const clock = o.service.clock
   const config = resolveBotsConfig(o, clock !== undefined ? () => clock.now() : undefined)
-  const layout = config.layout
-  const option = typeof o.database === 'function' ? o.database(layout) : o.database
-  const db = followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)
+  const db = await databaseOf(o, config)
   const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs, stuckTransactionsMs: o.worker.stuckTransactionsMs })
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
   const worker = workerChecks(config, o.worker, clock !== undefined ? () => clock.now() : undefined)
@@ -74,6 +72,18 @@ export function createBotsLiveHealth (o: { configDir?: string, process?: string,
   const config: BotsConfig = o.jobqueue === true ? resolveBotsConfig({ configDir, botssys: undefined, usersys: undefined }) : { layout: { botssys: '', usersys: '' } }
   const { live } = workerChecks(config, { process: o.process, jobqueue: o.jobqueue === true ? {} : undefined })
   return buildService({ ...resolveServiceSettings(o), live, ready: [], startup: [], readyMode: undefined, onClose: undefined })
+}
+
+/** The database of a Bots deployment: the option, or one picked from the layout (Bots' SQLite default follows bots.ini). */
+async function databaseOf (o: ResolvedBotsOptions, config: BotsConfig): Promise<DatabaseAdapter> {
+  const option = typeof o.database === 'function' ? o.database(config.layout) : o.database
+  return followsBotsIni(option, config) ? followingSqlite(config) : await resolveDatabase(option, o.service.timeoutMs)
+}
+
+/** The database alone, as the Bots options say (`wait-engine-idle` reads Bots' lock from it); the caller closes it. */
+export async function openBotsDatabase (options: BotsHealthOptions): Promise<DatabaseAdapter> {
+  const o = resolveBotsOptions(options)
+  return await databaseOf(o, resolveBotsConfig(o))
 }
 
 /** Bots' own SQLite database, where bots.ini puts it (`<botssys>/sqlitedb/botsdb`). */

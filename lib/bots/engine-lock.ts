@@ -42,3 +42,9 @@ export function engineLockCheck (db: DatabaseAdapter, o: { maxRuntimeMinutes: nu
     }
   }
 }
+
+/** Whether Bots' engine lock is held now (an engine run in progress, or one that left it behind). */
+export async function engineLockHeld (db: DatabaseAdapter, signal: AbortSignal): Promise<boolean> {
+  const rows = await readBotsTable(db, signal, { check: 'wait-engine-idle', what: "Bots' lock (table mutex)", sql: 'SELECT mutexk FROM mutex WHERE mutexk = 1', params: [] })
+  return rows.length > 0
+}

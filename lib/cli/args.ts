@@ -26,6 +26,7 @@ export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--co
        bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
+       bots-healthcheck wait-engine-idle --timeout SECONDS [--config-dir DIR] [--database-url URL]
 CHECKS: [--process NAME] [--jobqueue] [--jobqueue-stall 90m] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB]
         [--engine-lock] [--engine-runs 15m] [--stuck-transactions 2h] [--dirmonitor] [--dirmonitor-stale 10m]`
 
@@ -95,6 +96,9 @@ serve    runs the probes as an HTTP server (a sidecar in a Bots pod): /health/pi
 probes   prints Kubernetes startupProbe, readinessProbe and livenessProbe YAML,
          timeoutSeconds derived from --timeout: httpGet on --port (8080) under
          --prefix (/health), or with --exec the CLI itself
+wait-engine-idle  a preStop hook for the engine's pod: exits 0 as soon as no
+         engine run holds Bots' lock (table mutex), 1 when --timeout SECONDS pass
+         first (a run killed by the SIGTERM after preStop leaves its lock behind)
 lint     reports unsafe probes in a manifest (multi-document YAML): liveness
          that checks dependencies, deadlines not below timeoutSeconds, a startup
          budget below --min-startup (150 s), readiness too slow for a drain;
@@ -102,7 +106,7 @@ lint     reports unsafe probes in a manifest (multi-document YAML): liveness
 
 export class UsageError extends Error {}
 
-export type Mode = 'check' | 'url' | 'probes' | 'lint' | 'serve'
+export type Mode = 'check' | 'url' | 'probes' | 'lint' | 'serve' | 'wait-engine-idle'
 
 export interface WorkerFlags {
   process?: string
@@ -151,7 +155,7 @@ function wholeNumber (flag: string, value: string | undefined, min: number, max 
   return n
 }
 
-const COMMANDS = new Set(['probes', 'lint', 'serve'])
+const COMMANDS = new Set(['probes', 'lint', 'serve', 'wait-engine-idle'])
 
 export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
   let values
@@ -214,9 +218,16 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     throw new UsageError(`--check must be live, ready or startup, got ${JSON.stringify(check)}`)
   }
   if (values.check !== undefined && mode === 'serve') throw new UsageError('serve answers every probe: --check does not go with it')
-  const waitSeconds = wholeNumber('--wait', values.wait, 0, 86_400)
+  let waitSeconds = wholeNumber('--wait', values.wait, 0, 86_400)
   if (waitSeconds !== undefined && (mode !== 'check' || check === 'live')) throw new UsageError('--wait goes with --check ready or --check startup')
-  const timeoutMs = wholeNumber('--timeout', values.timeout, 1)
+  // wait-engine-idle's --timeout is its whole wait, in seconds (a preStop hook's budget).
+  const idle = mode === 'wait-engine-idle'
+  if (idle) {
+    if (values.timeout === undefined) throw new UsageError('wait-engine-idle needs --timeout SECONDS: how long the preStop hook may wait (below terminationGracePeriodSeconds)')
+    if (values.check !== undefined) throw new UsageError('wait-engine-idle reads the engine lock: --check does not go with it')
+    waitSeconds = wholeNumber('--timeout', values.timeout, 1, 86_400)
+  }
+  const timeoutMs = idle ? undefined : wholeNumber('--timeout', values.timeout, 1)
   const port = wholeNumber('--port', values.port, 1, 65535)
   const prefix = flagRule(() => routePrefix('--prefix', values.prefix ?? PLUGIN_DEFAULTS.prefix))
   if (values['config-dir'] === '') throw new UsageError('--config-dir must not be empty')
