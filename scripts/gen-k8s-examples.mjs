@@ -2,9 +2,12 @@
 // `bots-healthcheck probes` prints. `node scripts/gen-k8s-examples.mjs` after changing probes.
 // - webserver.yaml: the Django webserver, probed through a `bots-healthcheck serve` sidecar.
 // - jobqueue.yaml: jobqueueserver and dirmonitor in one pod (dirmonitor reaches the jobqueue on
-//   localhost), each watched by a sidecar of its own with the process and jobqueue checks.
-// - engine.yaml: the engine's CronJob, whose init container waits for the database and Bots'
-//   tables before the engine starts.
+//   localhost), each watched by a sidecar of its own: the jobqueueserver's process, answer and
+//   progress; the dirmonitor's process and what it watches.
+// - engine.yaml: the engine's CronJob, whose init container waits for the database, Bots' tables
+//   and bots.ini before the engine starts (a check set a fresh volume passes: --fresh-volume), and
+//   whose preStop hook waits for a run to end before the SIGTERM (wait-engine-idle), with the CLI
+//   and Node copied in from the health image (Bots' Python image has no Node).
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +20,10 @@ const CONFIG = '/config'
 const BOTS_IMAGE = 'bots:4'
 const SIDECAR_IMAGE = 'fastify-bots-health:0.1.0'
 const TIMEOUT_MS = 500
+/** The engine pod's grace period: its preStop hook waits up to 10 s less for a run to end. */
+const ENGINE_GRACE_SECONDS = 120
+const TOOLS = '/health-tools'
+const toolsMount = (readOnly) => ({ name: 'health-tools', mountPath: TOOLS, ...(readOnly ? { readOnly: true } : {}) })
 
 /** Bots' database settings, as the fork's manifests give them (the password from a Secret). */
 const dbEnv = [
@@ -84,7 +91,9 @@ export function manifests () {
   return {
     'webserver.yaml': [
       deployment('bots-webserver', {
-        initContainers: [sidecar('health', 9000, ['--webserver', '--writable', '--disk'])],
+        // Readiness warns (200) on what Bots' tables say: a stale engine lock, engine runs that
+        // stopped or failed, transactions left unfinished.
+        initContainers: [sidecar('health', 9000, ['--webserver', '--writable', '--disk', '--engine-lock', '--engine-runs', '15m', '--stuck-transactions', '2h'])],
         containers: [{ ...bots('webserver', ['bots-webserver', `-c${CONFIG}`], 9000), ports: [{ name: 'http', containerPort: 8080 }] }]
       }),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bots-webserver' }, spec: { selector: { app: 'bots-webserver' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }
@@ -94,8 +103,11 @@ export function manifests () {
         // The sidecars see the Bots processes in /proc only with a shared process namespace.
         shareProcessNamespace: true,
         initContainers: [
+          // Liveness: the process, an XML-RPC answer, and a queue that moves (a job waiting longer
+          // than maxruntime means a stuck launcher: a restart is the cure).
           sidecar('health-jobqueue', 9000, ['--process', 'bots-jobqueueserver', '--jobqueue', '--writable']),
-          sidecar('health-dirmonitor', 9001, ['--process', 'bots-dirmonitor', '--jobqueue'])
+          // The dirmonitor's liveness is its own process; readiness says whether it can see files.
+          sidecar('health-dirmonitor', 9001, ['--process', 'bots-dirmonitor', '--dirmonitor'])
         ],
         containers: [
           bots('jobqueueserver', ['bots-jobqueueserver', `-c${CONFIG}`], 9000),
@@ -117,18 +129,41 @@ export function manifests () {
               template: {
                 spec: {
                   restartPolicy: 'Never',
-                  initContainers: [{
-                    // Up to 150 s for the database and Bots' tables, one line per change, then the engine.
-                    name: 'wait-for-bots',
-                    image: SIDECAR_IMAGE,
-                    args: ['--check', 'startup', '--wait', '150', '--timeout', String(TIMEOUT_MS), '--config-dir', CONFIG],
+                  // A run may finish within the grace period: the preStop hook waits up to 110 s of it.
+                  terminationGracePeriodSeconds: ENGINE_GRACE_SECONDS,
+                  initContainers: [
+                    {
+                      // Node and the CLI for the engine's preStop hook (same Debian base: glibc, libstdc++).
+                      name: 'health-tools',
+                      image: SIDECAR_IMAGE,
+                      command: ['cp', '/usr/local/bin/node', '/opt/bots-health/bots-healthcheck.cjs', TOOLS],
+                      volumeMounts: [toolsMount(false)],
+                      securityContext,
+                      resources
+                    },
+                    {
+                      // Up to 150 s for the database, Bots' tables and bots.ini, one line per change,
+                      // then the engine. --fresh-volume: botssys and usersys are the engine's to
+                      // create on a new volume, so they are not waited for.
+                      name: 'wait-for-bots',
+                      image: SIDECAR_IMAGE,
+                      args: ['--check', 'startup', '--fresh-volume', '--wait', '150', '--timeout', String(TIMEOUT_MS), '--config-dir', CONFIG],
+                      env: dbEnv,
+                      volumeMounts: mounts,
+                      securityContext,
+                      resources
+                    }
+                  ],
+                  containers: [{
+                    name: 'engine',
+                    image: BOTS_IMAGE,
+                    command: ['bots-engine', `-c${CONFIG}`],
                     env: dbEnv,
-                    volumeMounts: mounts,
-                    securityContext,
-                    resources
+                    volumeMounts: [...mounts, toolsMount(true)],
+                    // A SIGTERM mid-run skips Bots' atexit handler and leaves its lock: wait for the run first.
+                    lifecycle: { preStop: { exec: { command: [`${TOOLS}/node`, `${TOOLS}/bots-healthcheck.cjs`, 'wait-engine-idle', '--timeout', String(ENGINE_GRACE_SECONDS - 10), '--config-dir', CONFIG] } } }
                   }],
-                  containers: [{ name: 'engine', image: BOTS_IMAGE, command: ['bots-engine', `-c${CONFIG}`], env: dbEnv, volumeMounts: mounts }],
-                  volumes
+                  volumes: [...volumes, { name: 'health-tools', emptyDir: {} }]
                 }
               }
             }

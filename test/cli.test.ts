@@ -327,3 +327,21 @@ t.test('worker flags: live watches the process and the jobqueue; ready adds writ
   t.match(bad.stderr, '--min-free must be a share or a size, e.g. 5% or 500MiB, got "lots"')
   t.match((await runCli(['--check', 'live', '--wait', '5'])).stderr, '--wait goes with --check ready or --check startup')
 })
+
+t.test('--fresh-volume: an init container before the first Bots process passes startup on the database, the tables and bots.ini alone', async (t) => {
+  const fresh = await createTestDatabase('fresh')
+  t.teardown(() => fresh.drop())
+  const e = botsEnv(t, { botssys: false, usersys: false })
+  const args = ['--check', 'startup', '--config-dir', e.configDir, '--database-url', fresh.url]
+  const before = await runCli(args)
+  t.equal(before.code, 1, 'startup needs botssys/data and usersys, which no Bots process has made yet')
+  t.match(before.stdout, /botssys directory not found/)
+  const r = await runCli([...args, '--fresh-volume', '--json'])
+  t.equal(r.code, 0, r.stdout + r.stderr)
+  t.same(Object.keys((JSON.parse(r.stdout) as { checks: object }).checks), ['database', 'tables', 'config'])
+  const broken = botsEnv(t, { ini: 'garbage without a section\n', botssys: false, usersys: false })
+  t.equal((await runCli(['--check', 'startup', '--fresh-volume', '--config-dir', broken.configDir, '--database-url', fresh.url])).code, 1, 'bots.ini is still required')
+  const wrong = await runCli(['--check', 'ready', '--fresh-volume', '--config-dir', e.configDir])
+  t.equal(wrong.code, 2)
+  t.match(wrong.stderr, '--fresh-volume goes with --check startup')
+})

@@ -33,6 +33,10 @@ t.test('the example deployment covers every Bots process', async (t) => {
   t.match(text, '"shareProcessNamespace":true')
   t.match(text, '"restartPolicy":"Always"', 'native sidecars')
   t.match(text, '"--wait","150"', 'the engine waits for Bots at start')
+  t.match(text, '"--check","startup","--fresh-volume"', 'with a check set a fresh volume passes')
+  t.match(text, '"wait-engine-idle","--timeout","110"', 'the engine\'s preStop hook waits for a run')
+  t.match(text, '"--dirmonitor"')
+  t.match(text, '"--stuck-transactions","2h"')
 })
 
 for (const file of files) {
@@ -113,4 +117,34 @@ t.test('lint understands a sidecar\'s port: its name, and the deadline the sidec
   t.match(missing, [{ level: 'error', message: /targets port "helth", which no container of the pod names/ }])
   const sidecarOnly = lintManifests(pod(probe('9000', 2), sidecar('500').replace('restartPolicy: Always', 'restartPolicy: Always\n          livenessProbe: {httpGet: {path: /health/ready, port: 9000}, timeoutSeconds: 2}')), opts)
   t.match(sidecarOnly, [{ level: 'error', container: 'health', probe: 'livenessProbe', message: /liveness runs the ready check/ }], 'a native sidecar\'s own probes are linted too')
+})
+
+t.test('lint: an engine container without a preStop hook that waits for its run is a warning; a hook as long as the grace period is an error', async (t) => {
+  const opts = { timeoutMs: 500, minStartupSeconds: 150 }
+  const job = (container: string, grace = ''): string => `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: bots-engine}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never${grace}
+          containers:
+${container}`
+  const bare = lintManifests(job('            - {name: engine, image: bots:4, command: [bots-engine, -c/config]}'), opts)
+  t.match(bare, [{ level: 'warning', container: 'engine', line: 12, message: /^the engine has no preStop hook that waits for its run: .* wait-engine-idle --timeout N, N below terminationGracePeriodSeconds \(30 s\)$/ }])
+  t.equal(bare.length, 1)
+  const module = lintManifests(job('            - {name: engine, image: bots:4, command: [python3, -m, bots.engine]}'), opts)
+  t.match(module, [{ level: 'warning', container: 'engine' }], 'python -m bots.engine is the engine too')
+  const hook = (timeout: string): string => `            - name: engine
+              image: bots:4
+              command: [/usr/local/bin/bots-engine, -c/config]
+              lifecycle:
+                preStop:
+                  exec: {command: [/health-tools/node, /health-tools/bots-healthcheck.cjs, wait-engine-idle, --timeout, "${timeout}"]}`
+  t.same(lintManifests(job(hook('110'), '\n          terminationGracePeriodSeconds: 120'), opts), [], 'a hook that gives up within the grace period')
+  t.match(lintManifests(job(hook('30')), opts), [{ level: 'error', line: 15, message: 'the preStop hook waits up to 30 s, not less than terminationGracePeriodSeconds (30 s): the engine is killed before the hook gives up. Lower --timeout or raise the grace period' }])
+  t.same(lintManifests(job('            - {name: web, image: bots:4, command: [bots-webserver]}'), opts), [], 'other Bots processes need no hook')
 })

@@ -124,17 +124,17 @@ export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>, 
  * Builds the probes' checks for a Bots layout and a database. Database-only mode is Bots'
  * (`HEALTH_CHECK_DB_ONLY`): readiness then runs the database check alone.
  */
-export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, engineLock?: boolean, engineRunsMs?: number | undefined, stuckTransactionsMs?: number | undefined }): { ready: Check[], startup: Check[] } {
+export function botsChecks (c: BotsConfig, db: DatabaseAdapter, o: { requiredTables: readonly string[], databaseOnly?: boolean, freshVolume?: boolean, engineLock?: boolean, engineRunsMs?: number | undefined, stuckTransactionsMs?: number | undefined }): { ready: Check[], startup: Check[] } {
   const { requiredTables, databaseOnly = false } = o
   const database = databaseCheck(db)
   const botssys = following(c, (layout) => directoryCheck(layout.botssys, { name: 'botssys' }))
   const usersys = following(c, (layout) => directoryCheck(layout.usersys, { name: 'usersys' }))
   const ready = databaseOnly ? [database] : [database, botssys, usersys]
+  // On a fresh volume, no Bots process has made botssys, botssys/data and usersys yet.
   const startup = [
     database,
     tablesCheck(db, { required: requiredTables }),
-    following(c, (layout) => directoryCheck(layout.botssys, { name: 'botssys', subdirectories: ['data'] })),
-    usersys
+    ...(o.freshVolume === true ? [] : [following(c, (layout) => directoryCheck(layout.botssys, { name: 'botssys', subdirectories: ['data'] })), usersys])
   ]
   // With a config dir in play, both probes say whether bots.ini was loaded: a Bots process whose
   // bots.ini is missing or malformed is neither ready nor started.

@@ -41,7 +41,7 @@ export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthSe
   const clock = o.service.clock
   const config = resolveBotsConfig(o, clock !== undefined ? () => clock.now() : undefined)
   const db = await databaseOf(o, config)
-  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs, stuckTransactionsMs: o.worker.stuckTransactionsMs })
+  const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, freshVolume: o.freshVolume, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs, stuckTransactionsMs: o.worker.stuckTransactionsMs })
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
   const worker = workerChecks(config, o.worker, clock !== undefined ? () => clock.now() : undefined)
   const probes = { live: [...worker.live], ready: [...checks.ready, ...(o.databaseOnly ? [] : worker.ready)], startup: [...checks.startup, ...worker.startup] }

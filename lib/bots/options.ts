@@ -60,6 +60,12 @@ export interface BotsHealthOptions extends ServiceSettings {
   requiredTables?: readonly string[]
   /** Readiness checks the database only (`"mode":"database_only"`). Default: `HEALTH_CHECK_DB_ONLY=true`. */
   databaseOnly?: boolean
+  /**
+   * Startup leaves out botssys (and its `data`) and usersys, which Bots creates on its first start:
+   * for an init container that runs before any Bots process on a fresh volume. Startup then
+   * requires the database, Bots' tables and bots.ini.
+   */
+  freshVolume?: boolean
   /** The environment to read `BOTS_CONFIG_DIR` and `HEALTH_CHECK_DB_ONLY` from. Default `process.env`. */
   env?: NodeJS.ProcessEnv
   /**
@@ -114,7 +120,7 @@ export interface BotsHealthOptions extends ServiceSettings {
  * (the service was built with its own), and the plugin refuses them.
  */
 export const BOTS_OPTION_NAMES: readonly (keyof BotsHealthOptions)[] = Object.freeze([
-  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'engineRuns', 'stuckTransactions', 'dirmonitor', 'checks',
+  'database', 'configDir', 'botssys', 'usersys', 'requiredTables', 'databaseOnly', 'freshVolume', 'env', 'process', 'jobqueue', 'webserver', 'writable', 'disk', 'engineLock', 'engineRuns', 'stuckTransactions', 'dirmonitor', 'checks',
   'timeoutMs', 'cacheTtlMs', 'failureCacheTtlMs', 'startupLatch', 'exposeReasons', 'secrets', 'logger', 'clock', 'timers'
 ])
 
@@ -142,6 +148,7 @@ export interface ResolvedBotsOptions {
   readonly usersys: string | undefined
   readonly requiredTables: readonly string[]
   readonly databaseOnly: boolean
+  readonly freshVolume: boolean
   readonly env: NodeJS.ProcessEnv
   readonly worker: ResolvedWorkerOptions
   readonly checks: readonly UserCheck[]
@@ -186,7 +193,7 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
   if (typeof o !== 'object' || o === null) throw new HealthOptionsError('options', 'must be an object')
   const service = resolveServiceSettings(o)
   for (const name of ['configDir', 'botssys', 'usersys', 'process'] as const) optionalString(name, o[name])
-  for (const name of ['databaseOnly', 'writable', 'engineLock'] as const) optionalBoolean(name, o[name])
+  for (const name of ['databaseOnly', 'freshVolume', 'writable', 'engineLock'] as const) optionalBoolean(name, o[name])
   if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env))) {
     throw new HealthOptionsError('env', `must be an object of environment variables (process.env), got ${shown(o.env)}`)
   }
@@ -215,6 +222,7 @@ export function resolveBotsOptions (o: Omit<BotsHealthOptions, 'database'> & { d
     usersys: o.usersys,
     requiredTables: o.requiredTables ?? BOTS_DEFAULTS.requiredTables,
     databaseOnly: o.databaseOnly ?? envFlag(env.HEALTH_CHECK_DB_ONLY),
+    freshVolume: o.freshVolume === true,
     env,
     worker,
     checks,

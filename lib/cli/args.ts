@@ -21,7 +21,7 @@ export const CLI_DEFAULTS = Object.freeze({
   minStartupSeconds: 150
 })
 
-export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [CHECKS] [--json] [--quiet]
+export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [--fresh-volume] [CHECKS] [--json] [--quiet]
        bots-healthcheck serve [--port 9000] [--host 0.0.0.0] [--prefix /health] [--drain-delay MS] [--config-dir DIR] [--database-url URL] [--timeout MS] [CHECKS]
        bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
@@ -44,6 +44,10 @@ Runs one health check of a Bots environment and exits 0 (healthy), 1 (unhealthy)
                           SQLite database <botssys>/sqlitedb/botsdb)
       --timeout MS        deadline of each check (default 500); with --url, of
                           the whole request (default 1000)
+      --fresh-volume      with startup: leave out botssys, botssys/data and
+                          usersys, which Bots creates on its first start (an
+                          init container before any Bots process on a fresh
+                          volume): the database, Bots' tables and bots.ini
       --wait SECONDS      with ready or startup: check every second until it
                           passes (exit 0) or SECONDS are up (exit 1); one line
                           each time the result changes (init containers)
@@ -133,6 +137,8 @@ export interface Args extends WorkerFlags {
   file?: string
   timeoutMs?: number
   waitSeconds?: number
+  /** --check startup without the directories Bots creates (an init container on a fresh volume). */
+  freshVolume: boolean
   /** `serve`'s or `probes`' port: given, else that command's default. */
   port: number
   host: string
@@ -183,6 +189,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         jobqueue: { type: 'boolean' },
         webserver: { type: 'boolean' },
         writable: { type: 'boolean' },
+        'fresh-volume': { type: 'boolean' },
         disk: { type: 'boolean' },
         'min-free': { type: 'string' },
         'engine-lock': { type: 'boolean' },
@@ -236,6 +243,9 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
   if (values['min-free'] !== undefined && parseFreeSpace(values['min-free']) === undefined) {
     throw new UsageError(`--min-free must be a share or a size, e.g. 5% or 500MiB, got ${JSON.stringify(values['min-free'])}`)
   }
+  if (values['fresh-volume'] === true && (mode !== 'check' || check !== 'startup')) {
+    throw new UsageError('--fresh-volume goes with --check startup (an init container before the first Bots process)')
+  }
   if (values['jobqueue-stall'] !== undefined && mode !== 'serve') {
     throw new UsageError('--jobqueue-stall goes with serve: a stall is seen by comparing one call with the ones before, and an exec probe remembers none')
   }
@@ -261,6 +271,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     jobqueue: values.jobqueue === true || values['jobqueue-stall'] !== undefined,
     webserver: values.webserver === true,
     writable: values.writable === true,
+    freshVolume: values['fresh-volume'] === true,
     disk: values.disk === true || values['min-free'] !== undefined,
     ...(values['min-free'] !== undefined ? { minFree: values['min-free'] } : {}),
     engineLock: values['engine-lock'] === true,

@@ -22,6 +22,7 @@ export function healthOptions (args: Args, env: NodeJS.ProcessEnv, secrets: read
     env,
     secrets,
     ...workerOptions(args),
+    freshVolume: args.freshVolume,
     ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {})
   }
 }

@@ -35,6 +35,7 @@ interface Container {
   args?: unknown[]
   ports?: { name?: string, containerPort?: number }[]
   restartPolicy?: string
+  lifecycle?: { preStop?: { exec?: { command?: unknown[] } } }
   livenessProbe?: Probe
   readinessProbe?: Probe
   startupProbe?: Probe
@@ -81,6 +82,29 @@ function sidecarDeadline (pod: PodSpec, port: number | string | undefined): { fo
   if (!cmd.includes('serve')) return { found: true }
   const t = flagOf(cmd, '--timeout')
   return { found: true, ...(t !== undefined && /^\d+$/.test(t) ? { deadlineMs: Number(t) } : {}) }
+}
+
+/** Bots' engine: its console script (`bots-engine`, by any path) or `python -m bots.engine`. */
+function runsEngine (c: Container): boolean {
+  const cmd = [...(c.command ?? []), ...(c.args ?? [])].map(String)
+  return cmd.some((a, i) => /(^|\/)bots-engine(\.py)?$/.test(a) || (a === 'bots.engine' && cmd[i - 1] === '-m'))
+}
+
+/**
+ * An engine container's preStop hook: missing (a warning: a SIGTERM mid-run leaves Bots' lock),
+ * or one that waits as long as the grace period or longer (an error: the kubelet kills the
+ * engine before the hook gives up).
+ */
+function lintEngineHook (c: Container, grace: number): { level: Finding['level'], message: string } | undefined {
+  const hook = (c.lifecycle?.preStop?.exec?.command ?? []).map(String)
+  if (!hook.includes('wait-engine-idle')) {
+    return { level: 'warning', message: `the engine has no preStop hook that waits for its run: a SIGTERM (an eviction, a rollout, a node drain) skips Bots' atexit handler and leaves its engine lock behind. Add lifecycle.preStop.exec: bots-healthcheck wait-engine-idle --timeout N, N below terminationGracePeriodSeconds (${grace} s)` }
+  }
+  const t = flagOf(hook, '--timeout')
+  if (t !== undefined && /^\d+$/.test(t) && Number(t) >= grace) {
+    return { level: 'error', message: `the preStop hook waits up to ${t} s, not less than terminationGracePeriodSeconds (${grace} s): the engine is killed before the hook gives up. Lower --timeout or raise the grace period` }
+  }
+  return undefined
 }
 
 /** What a probe asks: `live`, `ready`, `startup`, or undefined when it is not recognisably ours. */
@@ -180,6 +204,10 @@ export function lintManifests (text: string, o: LintOptions): Finding[] {
         const lp = c.livenessProbe
         const budget = (lp.initialDelaySeconds ?? 0) + threshold(lp) * period(lp)
         if (budget < o.minStartupSeconds) error(undefined, `no startupProbe, and liveness restarts a pod that has not answered after ${budget} s, below the ${o.minStartupSeconds} s a start may take: add a startupProbe on /health/startup`)
+      }
+      if (runsEngine(c)) {
+        const hook = lintEngineHook(c, grace)
+        if (hook !== undefined) findings.push({ level: hook.level, ...at, line: lineAt(c.lifecycle !== undefined ? [...path, 'lifecycle'] : path), message: hook.message })
       }
       const ready = c.readinessProbe
       if (ready !== undefined && target(ready).check !== undefined) {
