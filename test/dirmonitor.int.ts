@@ -4,8 +4,9 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { createBotsHealth } from '../lib/bots/compose.js'
-import { botsEnv } from './helpers/app.js'
-import { makeSqliteDb, spawnCli } from './helpers/cli.js'
+import { botsEnv, healthApp } from './helpers/app.js'
+import { CLI, makeSqliteDb, spawnCli } from './helpers/cli.js'
+import { hungFsUnavailable, killGroup, spawnOnHungFs } from './helpers/hung-fs.js'
 import { memoryAdapter } from './helpers/memory-adapter.js'
 import { serve } from './helpers/serve.js'
 
@@ -86,4 +87,57 @@ t.test('dirmonitor: the look for waiting files is bounded in entries, and says s
   const started = performance.now()
   await all.ready()
   t.ok(performance.now() - started < 5000, 'within the deadline')
+})
+
+t.test('the plugin: dirmonitor fails readiness (503) without the job queue, warns (200) on waiting files', async (t) => {
+  const off = botsEnv(t, { ini: iniWith('[dirmonitor1]\npath = /tmp\n', 'enabled = False\n') })
+  const down = await healthApp(t, { database: memoryAdapter(), configDir: off.configDir, dirmonitor: true })
+  const r = await down.inject('/health/ready')
+  t.equal(r.statusCode, 503)
+  t.match(r.json(), { status: 'not_ready', checks: { dirmonitor: false }, errors: [/^dirmonitor: \[jobqueue\] enabled is "False" in bots.ini/] })
+  t.equal((await down.inject('/health/live')).statusCode, 200, 'liveness untouched')
+  const e = botsEnv(t, { ini: iniWith('[dirmonitor1]\npath = in\n') })
+  mkdirSync(join(e.root, 'in'))
+  file(join(e.root, 'in', 'x.edi'), 20)
+  const app = await healthApp(t, { database: memoryAdapter(), configDir: e.configDir, dirmonitor: { stale: '15m' } })
+  const w = await app.inject('/health/ready')
+  t.equal(w.statusCode, 200)
+  t.match(w.json(), { status: 'ready', warnings: [/^1 file waiting longer than 15 min in the watched directories, the oldest for 20 min/] })
+  t.match((await app.inject('/health/ready/dirmonitor?verbose')).body, /^\[!\]dirmonitor warn: 1 file waiting/)
+})
+
+t.test('dirmonitor: a path on a network file system (a FUSE mount that answers, as sshfs or s3fs) warns', { skip: hungFsUnavailable() ?? false }, async (t) => {
+  const e = botsEnv(t, { ini: iniWith('[dirmonitor1]\npath = remote\n') })
+  const mnt = join(e.root, 'remote')
+  mkdirSync(mnt)
+  const db = makeSqliteDb(e.botssys)
+  const child = spawnOnHungFs(mnt, [process.execPath, CLI, '--check', 'ready', '--dirmonitor', '--config-dir', e.configDir, '--database-url', `sqlite:${db}`, '--json'], { answering: true })
+  t.teardown(() => killGroup(child))
+  let out = ''
+  let err = ''
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { err += d.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  t.equal(code, 0, `a warning exits 0: ${out}${err}`)
+  t.match(JSON.parse(out), { status: 'ready', checks: { dirmonitor: true }, warnings: [`[dirmonitor1] ${mnt} is on FUSE (sshfs, s3fs, GlusterFS and the like): inotify does not see files that other pods or hosts write there`] })
+  // The same directory, not mounted: no warning.
+  const local = await spawnCli(['--check', 'ready', '--dirmonitor', '--config-dir', e.configDir, '--database-url', `sqlite:${db}`, '--json'])
+  t.notOk('warnings' in JSON.parse(local.stdout), local.stdout)
+})
+
+t.test('dirmonitor: a path on a file system that never answers fails by the deadline, and the CLI exits', { skip: hungFsUnavailable() ?? false }, async (t) => {
+  const e = botsEnv(t, { ini: iniWith('[dirmonitor1]\npath = hung\n') })
+  const mnt = join(e.root, 'hung')
+  mkdirSync(mnt)
+  const db = makeSqliteDb(e.botssys)
+  const started = performance.now()
+  const child = spawnOnHungFs(mnt, [process.execPath, CLI, '--check', 'ready', '--dirmonitor', '--timeout', '300', '--config-dir', e.configDir, '--database-url', `sqlite:${db}`, '--json'])
+  t.teardown(() => killGroup(child))
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
+  const ended = await new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  // A call that never returns holds a thread that Node's exit would wait for: the CLI ends by SIGKILL after its report.
+  t.ok(ended.code === 1 || ended.signal === 'SIGKILL', JSON.stringify(ended))
+  t.match(JSON.parse(out), { status: 'not_ready', checks: { dirmonitor: false }, errors: [/Dirmonitor check failed: timed out after 300 ms/] })
+  t.ok(performance.now() - started < 15_000, 'it ended')
 })

@@ -6,7 +6,7 @@ import t from 'tap'
 import { readXmlRpcAnswer } from '../lib/bots/xmlrpc.js'
 import { waitingJobs } from '../lib/bots/jobqueue.js'
 import { createBotsHealth } from '../lib/bots/compose.js'
-import { botsEnv } from './helpers/app.js'
+import { botsEnv, healthApp } from './helpers/app.js'
 import { fakeTime } from './helpers/fake-time.js'
 import { memoryAdapter } from './helpers/memory-adapter.js'
 import { makeSqliteDb, spawnCli } from './helpers/cli.js'
@@ -95,4 +95,19 @@ t.test('the limit defaults to maxruntime of bots.ini, timed on the service\'s mo
   t.match(await health.live(), { status: 'ok' }, 'waiting 2 min 59 s, under maxruntime (3 min)')
   time.advance(2000)
   t.match(await health.live(), { status: 'not_alive', errors: [/^jobqueue: job 1 \(bots-engine --new orphan\) waiting 3 min, longer than 3 min/] })
+})
+
+t.test('the plugin: jobqueue { stall } fails liveness on a stuck launcher, 200 again once the queue moves', { skip }, async (t) => {
+  const q = await pythonJobqueue()
+  t.teardown(() => q.close())
+  const e = botsEnv(t, { ini: ini(q.port) })
+  const app = await healthApp(t, { database: memoryAdapter(), configDir: e.configDir, jobqueue: { stall: '1s' } })
+  await q.call('stoplauncher')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  await q.call('addjob', ...engineJob('orphan'))
+  t.equal((await app.inject('/health/live')).statusCode, 200, 'seen waiting for the first time')
+  let res = await app.inject('/health/live')
+  t.ok(await eventually(async () => { res = await app.inject('/health/live'); return res.statusCode === 503 }, 10_000), 'then 503')
+  t.match(res.json(), { status: 'not_alive', checks: { jobqueue: false }, errors: [/^jobqueue: job 1 \(bots-engine --new orphan\) waiting \d+ s, longer than 1 s: the launcher is stuck/] })
+  t.equal((await app.inject('/health/ready')).statusCode, 200, 'readiness does not watch the queue')
 })
