@@ -6,15 +6,19 @@ import { existsSync } from 'node:fs'
 // private mount namespace (unshare -m) with the command under test, and nowhere else; killing the
 // holder of /dev/fuse ends every call on it (ENOTCONN) and the namespace goes with its processes.
 
-const MOUNT = `
-import ctypes, os, sys, time
+/** Mounts a FUSE file system on argv[1] whose daemon is this Python process (`fd`). */
+const MOUNT_FUSE = `
+import ctypes, os, struct, sys, time
 target = sys.argv[1]
 fd = os.open('/dev/fuse', os.O_RDWR)
 libc = ctypes.CDLL(None, use_errno=True)
 opts = ('fd=%d,rootmode=40000,user_id=0,group_id=0' % fd).encode()
-if libc.mount(b'bh-hung', target.encode(), b'fuse', 0, opts) != 0:
+if libc.mount(b'bh-fuse', target.encode(), b'fuse', 0, opts) != 0:
     sys.stderr.write('mount: %s\\n' % os.strerror(ctypes.get_errno())); sys.exit(1)
 sys.stdout.write('mounted\\n'); sys.stdout.flush()
+`
+
+const MOUNT = `${MOUNT_FUSE}
 while True: time.sleep(3600)
 `
 
@@ -22,15 +26,7 @@ while True: time.sleep(3600)
 // FUSE mount (as sshfs, s3fs or GlusterFS are). It speaks the kernel's FUSE protocol on
 // /dev/fuse: INIT, GETATTR and STATFS answered, ACCESS left to the kernel (ENOSYS), OPENDIR and
 // READDIR an empty listing, LOOKUP ENOENT.
-const ANSWERING = `
-import ctypes, os, struct, sys, time
-target = sys.argv[1]
-fd = os.open('/dev/fuse', os.O_RDWR)
-libc = ctypes.CDLL(None, use_errno=True)
-opts = ('fd=%d,rootmode=40000,user_id=0,group_id=0' % fd).encode()
-if libc.mount(b'bh-answering', target.encode(), b'fuse', 0, opts) != 0:
-    sys.stderr.write('mount: %s\\n' % os.strerror(ctypes.get_errno())); sys.exit(1)
-sys.stdout.write('mounted\\n'); sys.stdout.flush()
+const ANSWERING = `${MOUNT_FUSE}
 now = int(time.time())
 attr = struct.pack('<QQQQQQIIIIIIIIII', 1, 0, 0, now, now, now, 0, 0, 0, 0o40755, 2, 0, 0, 0, 4096, 0)
 def reply(unique, error=0, body=b''):
