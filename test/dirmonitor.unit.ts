@@ -6,6 +6,7 @@ import t from 'tap'
 import { remoteFileSystem } from '../lib/bots/dirmonitor.js'
 import { fnmatchRegExp } from '../lib/bots/fnmatch.js'
 import { waitingJobs } from '../lib/bots/jobqueue.js'
+import { minutes } from '../lib/bots/tables.js'
 import { readXmlRpcAnswer } from '../lib/bots/xmlrpc.js'
 
 const python = (script: string, input: unknown): unknown => JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(input), encoding: 'utf8' }))
@@ -43,4 +44,9 @@ t.test('network file systems are told by their statfs type; local ones are not',
   t.equal(remoteFileSystem(-0x00ACB2BE), 'CIFS', 'a type read as a signed 32-bit number')
   t.equal(remoteFileSystem(0xEF53), undefined, 'ext4')
   t.equal(remoteFileSystem(0x01021994), undefined, 'tmpfs')
+})
+
+t.test('ages and limits: tenths below 10 s, seconds below a minute, then whole minutes', async (t) => {
+  t.same([0, 3, 3.56, 9.99, 10.5, 59.9, 60, 125, 7200].map(minutes), ['0 s', '3 s', '3.5 s', '9.9 s', '10 s', '59 s', '1 min', '2 min', '120 min'])
+  t.equal(minutes(-2), '0 s', 'a clock that stepped back is no negative age')
 })

@@ -50,7 +50,7 @@ t.test('serve --jobqueue-stall: a moving queue passes, a hung launcher fails liv
   t.equal((await live()).status, 200, 'a job that has just arrived')
   let failed: { status: number, body: { errors?: string[] } } | undefined
   t.ok(await eventually(async () => { failed = await live(); return failed.status === 503 }, 15_000), 'liveness fails once the job waited past 2 s')
-  t.match(failed?.body.errors, [new RegExp(`^jobqueue: job ${behind} \\(bots-engine --new behind\\) waiting \\d+ s, longer than 2 s: the launcher is stuck`)])
+  t.match(failed?.body.errors, [new RegExp(`^jobqueue: job ${behind} \\(bots-engine --new behind\\) waiting [\\d.]+ s, longer than 2 s: the launcher is stuck`)])
   t.same(await waiting(q), [behind], 'the probe took nothing off the queue')
   // The exec probe: one listjobs, no memory of the ones before it: it cannot see the stall.
   const exec = await spawnCli(['--check', 'live', '--jobqueue', '--config-dir', e.configDir])
@@ -76,7 +76,7 @@ t.test('serve: a launcher that ended while the XML-RPC thread answers fails live
     body = await r.json() as { errors?: string[] }
     return r.status === 503
   }, 15_000), 'liveness fails once the job waited past 2 s')
-  t.match(body.errors, [/^jobqueue: job 1 \(bots-engine --new orphan\) waiting \d+ s, longer than 2 s: the launcher is stuck/])
+  t.match(body.errors, [/^jobqueue: job 1 \(bots-engine --new orphan\) waiting [\d.]+ s, longer than 2 s: the launcher is stuck/])
   t.equal((await fetch(`${served.base}/ready`)).status, 200, 'readiness does not watch the queue')
 })
 
@@ -108,6 +108,6 @@ t.test('the plugin: jobqueue { stall } fails liveness on a stuck launcher, 200 a
   t.equal((await app.inject('/health/live')).statusCode, 200, 'seen waiting for the first time')
   let res = await app.inject('/health/live')
   t.ok(await eventually(async () => { res = await app.inject('/health/live'); return res.statusCode === 503 }, 10_000), 'then 503')
-  t.match(res.json(), { status: 'not_alive', checks: { jobqueue: false }, errors: [/^jobqueue: job 1 \(bots-engine --new orphan\) waiting \d+ s, longer than 1 s: the launcher is stuck/] })
+  t.match(res.json(), { status: 'not_alive', checks: { jobqueue: false }, errors: [/^jobqueue: job 1 \(bots-engine --new orphan\) waiting [\d.]+ s, longer than 1 s: the launcher is stuck/] })
   t.equal((await app.inject('/health/ready')).statusCode, 200, 'readiness does not watch the queue')
 })

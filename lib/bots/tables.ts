@@ -68,8 +68,13 @@ export function ageFrom (kind: string, now: string): string {
   return `(julianday(${now}) - julianday(ts)) * 86400`
 }
 
-/** An age or a limit as the checks say it: whole minutes, or seconds below one minute. */
-export const minutes = (seconds: number): string => seconds < 60 ? `${Math.max(0, Math.floor(seconds))} s` : `${Math.floor(seconds / 60)} min`
+/** An age or a limit as the checks say it: whole minutes, or seconds below one minute (tenths below ten). */
+export function minutes (seconds: number): string {
+  if (seconds >= 60) return `${Math.floor(seconds / 60)} min`
+  // Below 10 s a tenth tells "waited 3.5 s" from a limit of "3 s".
+  const s = Math.max(0, seconds)
+  return s < 10 ? `${(Math.floor(s * 10) / 10).toFixed(1).replace(/\.0$/, '')} s` : `${Math.floor(s)} s`
+}
 
 /**
  * The rows of a read-only query on one of Bots' tables, for check `check`. Fails with the check's
