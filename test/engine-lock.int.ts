@@ -1,7 +1,7 @@
 // The engine lock as Bots leaves it: its own DDL on each database, the lock written the way Bots
 // writes it (its default time, in the session and process time zone Django gives it), and a
 // probe whose own time zone is far from it: the age is computed where the time was written.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
@@ -10,7 +10,7 @@ import { wallTimeIn } from '../lib/bots/tables.js'
 import { botsEnv, healthApp } from './helpers/app.js'
 import { DEFAULT_INI } from './helpers/bots-env.js'
 import { LOCK_SQL, MUTEX_DDL } from './helpers/bots-ddl.js'
-import { makeSqliteDb, spawnCli } from './helpers/cli.js'
+import { CLI, makeSqliteDb, spawnCli } from './helpers/cli.js'
 import { createTestDatabase } from './helpers/mysql.js'
 import { createTestPgDatabase } from './helpers/postgres.js'
 import { closedPort } from './helpers/net.js'
@@ -157,7 +157,7 @@ t.test('engine_lock through the plugin and serve: 200 with the warning in every 
   t.match(await res.json(), { status: 'ready', warnings: [/^engine lock held for/] })
 })
 
-for (const [label, make] of [databases[0], databases[2]] as (typeof databases)[number][]) {
+for (const [label, make] of databases) {
   t.test(`${label}: wait-engine-idle exits 0 once no run holds the lock, 1 when --timeout passes first`, async (t) => {
     const e = env(t)
     const db = await make(t, e.botssys)
@@ -167,12 +167,18 @@ for (const [label, make] of [databases[0], databases[2]] as (typeof databases)[n
     const held = await idle('1')
     t.equal(held.code, 1, held.stdout + held.stderr)
     t.match(held.stdout, /^an engine run holds the lock: waiting up to 1 s for it to end\ngave up after \d+\.\d s \(--timeout 1\): an engine run still holds the lock\n$/)
-    // The run ends while the hook waits.
-    const waiting = idle('30')
-    setTimeout(() => { db.unlock().catch(() => {}) }, 1500)
-    const ended = await waiting
-    t.equal(ended.code, 0, ended.stdout + ended.stderr)
-    t.match(ended.stdout, /\nthe engine run ended after \d+\.\d s: no lock is held\n$/)
+    // The run ends while the hook waits: once the hook has said it waits, however late it started.
+    const hook = spawn(process.execPath, [CLI, 'wait-engine-idle', '--timeout', '30', '--config-dir', e.configDir, '--database-url', db.url], { env: { PATH: process.env.PATH ?? '' } })
+    t.teardown(() => hook.kill('SIGKILL'))
+    let out = ''
+    const exited = new Promise<number | null>((resolve) => hook.once('exit', resolve))
+    await new Promise<void>((resolve) => {
+      hook.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('waiting up to 30 s')) resolve() })
+      exited.then(() => resolve(), () => resolve())
+    })
+    await db.unlock()
+    t.equal(await exited, 0, out)
+    t.match(out, /^an engine run holds the lock: waiting up to 30 s for it to end\nthe engine run ended after \d+\.\d s: no lock is held\n$/)
   })
 }
 

@@ -7,11 +7,12 @@ import { join } from 'node:path'
 import t from 'tap'
 import { createBotsHealth } from '../lib/bots/compose.js'
 import { utcOffsetSeconds, wallTimeIn } from '../lib/bots/tables.js'
-import { botsEnv } from './helpers/app.js'
+import { botsEnv, healthApp } from './helpers/app.js'
 import { REPORT_DDL, REPORT_INSERT } from './helpers/bots-ddl.js'
 import { makeSqliteDb, runCli, spawnCli } from './helpers/cli.js'
 import { createTestDatabase } from './helpers/mysql.js'
 import { createTestPgDatabase } from './helpers/postgres.js'
+import { serve } from './helpers/serve.js'
 
 const BOTS_ZONE = 'Pacific/Auckland'
 
@@ -88,4 +89,20 @@ t.test('engine_runs: a duration that is none is refused by name', async (t) => {
   await t.rejects(createBotsHealth({ database: { sqlite: '/nope' }, botssys: '/', usersys: '/', engineRuns: -5 }), { code: 'FST_BOTS_HEALTH_OPTIONS', message: /engineRuns must be a duration/ })
   t.equal(utcOffsetSeconds('UTC'), 0)
   t.equal(utcOffsetSeconds('Etc/GMT-13'), 13 * 3600)
+})
+
+t.test('engine_runs through the plugin and serve: 200 with the warning', async (t) => {
+  const e = botsEnv(t)
+  writeFileSync(join(e.configDir, 'settings.py'), `TIME_ZONE = '${BOTS_ZONE}'\nUSE_TZ = False\n`)
+  const db = await (databases[2] as (typeof databases)[number])[1](t, e.botssys)
+  await db.run(100, 40, { errors: 1 })
+  const app = await healthApp(t, { database: db.url, configDir: e.configDir, engineRuns: '15m' })
+  const ready = await app.inject('/health/ready')
+  t.equal(ready.statusCode, 200)
+  t.match(ready.json(), { status: 'ready', checks: { engine_runs: true }, warnings: [/^no engine run for (39|40) min, expected every 15 min; the last engine run \(new, (39|40) min ago\) had 1 errors$/] })
+  t.match((await app.inject({ url: '/health/ready', headers: { accept: 'application/health+json' } })).json(), { status: 'warn' })
+  const served = await serve(t, ['--engine-runs', '15m', '--config-dir', e.configDir, '--database-url', db.url, '--drain-delay', '0'])
+  const res = await fetch(`${served.base}/ready`)
+  t.equal(res.status, 200)
+  t.match(await res.json(), { status: 'ready', warnings: [/^no engine run for (39|40) min/] })
 })

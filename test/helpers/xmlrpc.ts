@@ -71,7 +71,8 @@ class Jobqueue:
         return 0
     def stoplauncher(self):
         state['stop'] = True
-        return 0
+        launcher_thread.join(10)
+        return 0 if not launcher_thread.is_alive() else 1
 def launcher():
     while True:
         if state['stop']:
@@ -84,7 +85,8 @@ def launcher():
             time.sleep(0.05)
         time.sleep(0.02)
         jobs.task_done()
-threading.Thread(target=launcher, daemon=True).start()
+launcher_thread = threading.Thread(target=launcher, daemon=True)
+launcher_thread.start()
 server = SimpleXMLRPCServer(("127.0.0.1", 0), logRequests=False)
 server.register_instance(Jobqueue())
 print(server.server_address[1], flush=True)
