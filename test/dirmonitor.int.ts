@@ -19,7 +19,7 @@ function file (path: string, ageMinutes: number): void {
 }
 
 async function ready (configDir: string, dirmonitor: boolean | { stale?: string } = true) {
-  const health = await createBotsHealth({ database: memoryAdapter(), configDir, dirmonitor, cacheTtlMs: 0, failureCacheTtlMs: 0 })
+  const health = await createBotsHealth({ database: memoryAdapter(), configDir, dirmonitor, timeoutMs: 5000, cacheTtlMs: 0, failureCacheTtlMs: 0 })
   try {
     return await health.ready()
   } finally {
@@ -63,10 +63,10 @@ t.test('dirmonitor: warns on files matching the filemask that waited past the li
   t.match(r.warnings, ['2 files waiting longer than 10 min in the watched directories, the oldest for 45 min: the dirmonitor did not see them, or their route did not take them'])
   t.notOk('warnings' in await ready(e.configDir, { stale: '1h' }), 'none older than an hour')
   // The CLI and serve, with the limit as a flag.
-  const cli = await spawnCli(['--check', 'ready', '--dirmonitor-stale', '30m', '--config-dir', e.configDir, '--database-url', `sqlite:${makeSqliteDb(e.botssys)}`, '--json'])
+  const cli = await spawnCli(['--timeout', '5000', '--check', 'ready', '--dirmonitor-stale', '30m', '--config-dir', e.configDir, '--database-url', `sqlite:${makeSqliteDb(e.botssys)}`, '--json'])
   t.equal(cli.code, 0, cli.stderr)
   t.match(JSON.parse(cli.stdout), { status: 'ready', warnings: ['1 file waiting longer than 30 min in the watched directories, the oldest for 45 min: the dirmonitor did not see them, or their route did not take them'] })
-  const served = await serve(t, ['--dirmonitor', '--config-dir', e.configDir, '--drain-delay', '0'])
+  const served = await serve(t, ['--timeout', '5000', '--dirmonitor', '--config-dir', e.configDir, '--drain-delay', '0'])
   const res = await fetch(`${served.base}/ready`)
   t.equal(res.status, 200)
   t.match(await res.json(), { status: 'ready', warnings: [/^2 files waiting longer than 10 min/] })
@@ -91,7 +91,7 @@ t.test('dirmonitor: the look for waiting files is bounded in entries, and says s
 
 t.test('the plugin: dirmonitor fails readiness (503) without the job queue, warns (200) on waiting files', async (t) => {
   const off = botsEnv(t, { ini: iniWith('[dirmonitor1]\npath = /tmp\n', 'enabled = False\n') })
-  const down = await healthApp(t, { database: memoryAdapter(), configDir: off.configDir, dirmonitor: true })
+  const down = await healthApp(t, { timeoutMs: 5000, database: memoryAdapter(), configDir: off.configDir, dirmonitor: true })
   const r = await down.inject('/health/ready')
   t.equal(r.statusCode, 503)
   t.match(r.json(), { status: 'not_ready', checks: { dirmonitor: false }, errors: [/^dirmonitor: \[jobqueue\] enabled is "False" in bots.ini/] })
@@ -99,7 +99,7 @@ t.test('the plugin: dirmonitor fails readiness (503) without the job queue, warn
   const e = botsEnv(t, { ini: iniWith('[dirmonitor1]\npath = in\n') })
   mkdirSync(join(e.root, 'in'))
   file(join(e.root, 'in', 'x.edi'), 20)
-  const app = await healthApp(t, { database: memoryAdapter(), configDir: e.configDir, dirmonitor: { stale: '15m' } })
+  const app = await healthApp(t, { timeoutMs: 5000, database: memoryAdapter(), configDir: e.configDir, dirmonitor: { stale: '15m' } })
   const w = await app.inject('/health/ready')
   t.equal(w.statusCode, 200)
   t.match(w.json(), { status: 'ready', warnings: [/^1 file waiting longer than 15 min in the watched directories, the oldest for 20 min/] })
@@ -121,7 +121,7 @@ t.test('dirmonitor: a path on a network file system (a FUSE mount that answers, 
   t.equal(code, 0, `a warning exits 0: ${out}${err}`)
   t.match(JSON.parse(out), { status: 'ready', checks: { dirmonitor: true }, warnings: [`[dirmonitor1] ${mnt} is on FUSE (sshfs, s3fs, GlusterFS and the like): inotify does not see files that other pods or hosts write there`] })
   // The same directory, not mounted: no warning.
-  const local = await spawnCli(['--check', 'ready', '--dirmonitor', '--config-dir', e.configDir, '--database-url', `sqlite:${db}`, '--json'])
+  const local = await spawnCli(['--timeout', '5000', '--check', 'ready', '--dirmonitor', '--config-dir', e.configDir, '--database-url', `sqlite:${db}`, '--json'])
   t.notOk('warnings' in JSON.parse(local.stdout), local.stdout)
 })
 

@@ -3,7 +3,6 @@
 // waiting here until no run holds the lock lets the run finish instead of leaving a stale lock.
 import { openBotsDatabase } from '../bots/compose.js'
 import { engineLockHeld } from '../bots/engine-lock.js'
-import { SERVICE_DEFAULTS } from '../service-options.js'
 import { EXIT_HEALTHY, EXIT_UNHEALTHY } from '../writers/text.js'
 import type { Args } from './args.js'
 import type { CliIo } from './io.js'
@@ -11,6 +10,8 @@ import { healthOptions } from './options.js'
 
 /** How often the lock is read while a run holds it. */
 const POLL_MS = 1000
+/** The deadline of one read of the lock: a preStop hook is not a probe, and a busy node is no reason to give up early. */
+const READ_DEADLINE_MS = 2000
 
 /** Exit 0 as soon as no engine lock is held; 1 when `--timeout` seconds pass first. */
 export async function waitEngineIdleCommand (args: Args, env: NodeJS.ProcessEnv, io: CliIo, secrets: readonly string[]): Promise<number> {
@@ -19,7 +20,7 @@ export async function waitEngineIdleCommand (args: Args, env: NodeJS.ProcessEnv,
   const db = await openBotsDatabase(healthOptions(args, env, secrets))
   try {
     for (let first = true; ; first = false) {
-      const deadline = args.timeoutMs ?? SERVICE_DEFAULTS.timeoutMs
+      const deadline = READ_DEADLINE_MS
       if (!await engineLockHeld(db, AbortSignal.timeout(deadline))) {
         if (!args.quiet) io.out(first ? 'no engine run holds the lock\n' : `the engine run ended after ${((performance.now() - started) / 1000).toFixed(1)} s: no lock is held\n`)
         return EXIT_HEALTHY
