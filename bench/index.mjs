@@ -258,6 +258,31 @@ try {
   targets.push([`DB queries per ready run ≤ duration/TTL + 2 = ${allowed}`, String(maxQueries), verdict(maxQueries <= allowed)])
   await Promise.all(servers.splice(0).map((s) => s.stop()))
 
+  // 3b. metrics: a cached ready probe with metrics and without, side by side; then scrapes alone,
+  // counting the statements the database receives meanwhile (a scrape reads the last results).
+  {
+    const withMetrics = await startServer('plugin-metrics', env)
+    servers.push(withMetrics)
+    const without = await startServer('plugin', env)
+    servers.push(without)
+    const cost = await compare([
+      { name: 'plugin /health/ready, metrics on', url: at(withMetrics, '/health/ready') },
+      { name: 'plugin /health/ready, metrics off', url: at(without, '/health/ready') }
+    ])
+    await fetch(at(withMetrics, '/health/ready'))
+    const scrapes = await compare([{ name: 'GET /metrics (Prometheus text)', url: at(withMetrics, '/metrics') }], { onRound: counting })
+    const scrapeQueries = Math.max(...scrapes[0].runs.map((r) => r.queries))
+    const requests = scrapes[0].runs.reduce((s, r) => s + r.rps * r.duration, 0)
+    results.metrics = { cost, scrapes, scrapeQueries }
+    log('\n## 3b. metrics: the cost of a cached ready probe, and of a scrape\n\n' +
+      table(['contender', 'req/s (median)', 'p99 ms', '× metrics off'], cost.map((r) => [r.name, fmt(r.rps, 0), fmt(r.p99, 1), fmt(r.rps / cost[1].rps)])) +
+      '\n\n' + table(['scrapes', 'req/s (median)', 'p99 ms', 'DB statements during the scrapes (most in a round)'], [[fmt(requests, 0), fmt(scrapes[0].rps, 0), fmt(scrapes[0].p99, 1), scrapeQueries]]) +
+      '\n\nThe counter is updated when an attempt settles, not per request: a cached probe pays for nothing more. A scrape reads the last results and runs no check.')
+    targets.push(['metrics on: ready ≥ 0.95× metrics off', fmt(cost[0].rps / cost[1].rps), verdict(cost[0].rps / cost[1].rps >= 0.95)])
+    targets.push(['scrapes: no DB statement', String(scrapeQueries), verdict(scrapeQueries === 0)])
+    await Promise.all(servers.splice(0).map((s) => s.stop()))
+  }
+
   // 4. ready against a database that accepts and never answers
   const hung = await hungDatabase()
   try {

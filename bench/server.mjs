@@ -11,11 +11,12 @@ const app = Fastify({ logger: false })
 // The bare route sends the very body the plugin's ready route sent (the bench passes it in).
 const READY_BODY = process.env.BENCH_READY_BODY ? JSON.parse(process.env.BENCH_READY_BODY) : { status: 'ready', check: 'readiness', checks: { database: true } }
 
-if (variant === 'plugin') {
+if (variant === 'plugin' || variant === 'plugin-metrics') {
   // the plugin as a user registers it: a mysql2 pool, bots.ini, defaults for everything else
+  // (plugin-metrics: with metrics: true, /metrics on the app)
   const pool = createPool({ uri: dbUrl, connectionLimit: 10, connectTimeout: 1000 })
   app.addHook('onClose', (_i, done) => pool.end(done))
-  await app.register(healthPlugin, { configDir, database: pool })
+  await app.register(healthPlugin, { configDir, database: pool, ...(variant === 'plugin-metrics' ? { metrics: true } : {}) })
 } else if (variant === 'bare') {
   app.get('/ping', (_req, reply) => { reply.type('text/plain; charset=utf-8').send('ok') })
   app.get('/live', async () => ({ status: 'ok', check: 'liveness', message: 'Process is alive' }))

@@ -6,6 +6,8 @@
  * message is the public error line (the service redacts it and cuts it to length). It may
  * resolve with `{ warn: reason }` instead: the check passes (the probe stays healthy) and the
  * reason is shown as a warning, for what someone should look at but a restart would not fix.
+ * Either way it may carry `measures` (numbers a check read on its way, such as a lock's age or the
+ * free bytes of a disk), which metrics export as gauges; a failure carries them on CheckFailure.
  * When `signal` aborts, `run` must give back what it acquired and then settle:
  * the service counts a check as in flight until its promise settles.
  */
@@ -19,12 +21,33 @@ export interface Check {
    * default) or a name of your own.
    */
   readonly componentType?: string
-  run (signal: AbortSignal): Promise<void | CheckWarning>
+  run (signal: AbortSignal): Promise<void | CheckOutcome>
+}
+
+/** Numbers a check read, by metric name (e.g. `bots_engine_lock_age_seconds`). */
+export type Measures = Readonly<Record<string, number>>
+
+/** What a check may resolve with: a warning (it passes, and says what to look at), measures, or both. */
+export interface CheckOutcome {
+  readonly warn?: string
+  readonly measures?: Measures
 }
 
 /** What a check resolves with to pass with a warning. */
-export interface CheckWarning {
+export interface CheckWarning extends CheckOutcome {
   readonly warn: string
+}
+
+/** The finite measures of a check's resolved value or failure, if it carries any. */
+export function measuresOf (value: unknown): Measures | undefined {
+  try {
+    const m = (value as { measures?: unknown } | null | undefined)?.measures
+    if (typeof m !== 'object' || m === null) return undefined
+    const kept = Object.entries(m).filter(([k, v]) => /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(k) && typeof v === 'number' && Number.isFinite(v))
+    return kept.length > 0 ? Object.freeze(Object.fromEntries(kept)) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The warning a check's resolved value carries, if it is one. */
@@ -42,9 +65,12 @@ export class CheckFailure extends Error {
   override name = 'CheckFailure'
   /** Cut the line to this many characters, after redaction (default 500). */
   readonly maxLength: number | undefined
-  constructor (message: string, options: { maxLength?: number } = {}) {
+  /** What the check read before it failed (the free bytes of a full disk). */
+  readonly measures: Measures | undefined
+  constructor (message: string, options: { maxLength?: number, measures?: Measures } = {}) {
     super(message)
     this.maxLength = options.maxLength
+    this.measures = options.measures
   }
 }
 

@@ -8,7 +8,7 @@ export type { HealthPluginOptions } from './plugin.js'
 // The service for a Bots deployment, and its errors
 export { createBotsHealth } from './bots/compose.js'
 export type { BotsHealthOptions, BotsLayout, UserCheck } from './bots/compose.js'
-export type { HealthService, HealthLogger, ProbeOptions } from './service.js'
+export type { CheckAttempt, CheckResult, HealthService, HealthLogger, LastResult, ProbeName, ProbeOptions } from './service.js'
 export { errorCodes, HealthOptionsError, UnknownCheckError } from './errors.js'
 
 // Reports, their schemas and their other formats
@@ -32,7 +32,7 @@ export { createHealthService } from './service.js'
 export type { HealthServiceOptions } from './service.js'
 export type { Clock, Timers } from './engine/runner.js'
 export { CheckFailure } from './check.js'
-export type { Check, CheckWarning } from './check.js'
+export type { Check, CheckOutcome, CheckWarning, Measures } from './check.js'
 export type { DatabaseAdapter, TableList } from './db/adapter.js'
 export type { DatabaseOption } from './db/resolve.js'
 export { mysqlAdapter } from './db/mysql.js'

@@ -10,6 +10,8 @@ import { assertMilliseconds, isPort, optionalBoolean, routePrefix, shown } from 
 /** The plugin's defaults, written once. */
 export const PLUGIN_DEFAULTS = Object.freeze({
   prefix: '/health',
+  /** Where `metrics: true` serves them. */
+  metricsPath: '/metrics',
   drainDelayMs: 0,
   handleSignals: false,
   log: true,
@@ -39,6 +41,12 @@ export interface PluginOnlyOptions {
    * and closes with it. The routes stay on the main port too, with `config.healthProbe: true`.
    */
   listen?: { port: number, host?: string }
+  /**
+   * Prometheus metrics (needs prom-client 15, an optional peer): `true` serves `/metrics` on the
+   * probe port when `listen` is set, else on the app; `{ path }` another path; `{ registry }` puts
+   * the families in your prom-client registry instead (the one your app serves), and serves none.
+   */
+  metrics?: boolean | { path?: string, registry?: object }
 }
 
 export interface HealthPluginOptions extends Omit<BotsHealthOptions, 'database' | 'logger'>, PluginOnlyOptions {
@@ -61,6 +69,8 @@ export interface ResolvedPluginOptions {
   readonly log: boolean
   readonly routeLogLevel: LogLevel
   readonly listen: { readonly port: number, readonly host: string } | undefined
+  /** Undefined when off; `registry` when the families go to one of yours. */
+  readonly metrics: { readonly path: string, readonly registry: object | undefined } | undefined
   /** The service given, else undefined: the plugin builds and owns one. */
   readonly service: HealthService | undefined
 }
@@ -85,6 +95,7 @@ export function resolvePluginOptions (o: HealthPluginOptions): ResolvedPluginOpt
     listen = { port: l.port, host: (l.host as string | undefined) ?? PLUGIN_DEFAULTS.listenHost }
   }
   if (o.service !== undefined) assertService(o)
+  const metrics = metricsOption(o.metrics)
   return {
     prefix: o.prefix === undefined ? PLUGIN_DEFAULTS.prefix : routePrefix('prefix', o.prefix),
     drainDelayMs: o.drainDelayMs ?? PLUGIN_DEFAULTS.drainDelayMs,
@@ -92,8 +103,21 @@ export function resolvePluginOptions (o: HealthPluginOptions): ResolvedPluginOpt
     log: o.log ?? PLUGIN_DEFAULTS.log,
     routeLogLevel: o.routeLogLevel ?? PLUGIN_DEFAULTS.routeLogLevel,
     listen,
+    metrics,
     service: o.service
   }
+}
+
+function metricsOption (value: unknown): ResolvedPluginOptions['metrics'] {
+  if (value === undefined || value === false) return undefined
+  if (value === true) return { path: PLUGIN_DEFAULTS.metricsPath, registry: undefined }
+  const v = value as { path?: unknown, registry?: unknown } | null
+  const pathOk = v?.path === undefined || (typeof v.path === 'string' && /^\/[A-Za-z0-9._~/-]*$/.test(v.path) && !v.path.includes('//'))
+  const registryOk = v?.registry === undefined || (typeof v.registry === 'object' && v.registry !== null && typeof (v.registry as { registerMetric?: unknown }).registerMetric === 'function')
+  if (typeof value !== 'object' || value === null || !pathOk || !registryOk) {
+    throw new HealthOptionsError('metrics', `must be true, false, { path: "/metrics" } or { registry: a prom-client Registry }, got ${shown(value)}`)
+  }
+  return { path: (v?.path as string | undefined) ?? PLUGIN_DEFAULTS.metricsPath, registry: v?.registry as object | undefined }
 }
 
 /**

@@ -8,7 +8,7 @@ import { HealthOptionsError } from './errors.js'
 import { hardExit } from './fs-gate.js'
 import { type HealthPluginOptions, resolvePluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
 import { createProbeServer } from './probe-server.js'
-import { addProbeRoutes } from './routes.js'
+import { addMetricsRoute, addProbeRoutes } from './routes.js'
 import type { HealthService } from './service.js'
 
 // The Fastify plugin, a composition: its options resolved, a service (given, or built by the
@@ -67,17 +67,36 @@ async function ownService (fastify: FastifyInstance, opts: HealthPluginOptions, 
 }
 
 /** The probes on a port of their own, listening once the app is ready and closed with it. */
-function probePort (fastify: FastifyInstance, service: HealthService, po: ResolvedPluginOptions, listen: { port: number, host: string }): void {
+function probePort (fastify: FastifyInstance, service: HealthService, po: ResolvedPluginOptions, listen: { port: number, host: string }): FastifyInstance {
   const probeApp = createProbeServer({ loggerInstance: fastify.log.child({ probePort: listen.port }) })
   addProbeRoutes(probeApp, service, po)
   fastify.addHook('onReady', async () => { await probeApp.listen(listen) })
   fastify.addHook('onClose', async () => { await probeApp.close() })
+  return probeApp
+}
+
+/**
+ * The metrics of the service: in the registry given, or on `/metrics` of the probe port (when
+ * there is one) or of the app. prom-client is loaded here only, when metrics are asked for.
+ */
+async function addMetrics (fastify: FastifyInstance, service: HealthService, po: ResolvedPluginOptions, metrics: NonNullable<ResolvedPluginOptions['metrics']>, probeApp: FastifyInstance | undefined): Promise<void> {
+  let mod: typeof import('./metrics.js')
+  try {
+    mod = await import('./metrics.js')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err
+    throw new HealthOptionsError('metrics', 'needs prom-client 15, which is not installed: npm install prom-client')
+  }
+  const m = mod.createHealthMetrics(service, metrics.registry !== undefined ? { registry: metrics.registry as never } : {})
+  fastify.addHook('onClose', async () => { m.close() })
+  if (metrics.registry === undefined) addMetricsRoute(probeApp ?? fastify, m, { path: metrics.path, routeLogLevel: po.routeLogLevel })
 }
 
 const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, opts) => {
   const po = resolvePluginOptions(opts)
   const service = po.service ?? await ownService(fastify, opts, po)
-  if (po.listen !== undefined) probePort(fastify, service, po, po.listen)
+  const probeApp = po.listen !== undefined ? probePort(fastify, service, po, po.listen) : undefined
+  if (po.metrics !== undefined) await addMetrics(fastify, service, po, po.metrics, probeApp)
   addProbeRoutes(fastify, service, po)
 }
 

@@ -14,6 +14,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** True on this plugin's probe routes: an auth hook can let them through. */
     healthProbe?: boolean
+    /** False on the probe routes and /metrics: @fastify/otel makes no span for them. */
+    otel?: boolean
+    /** True on the metrics route. */
+    healthMetrics?: boolean
   }
 }
 
@@ -36,7 +40,7 @@ export function addProbeRoutes (fastify: FastifyInstance, service: HealthService
   function route (path: string, schema: Record<string, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true }, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, errorHandler, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true, otel: false }, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, errorHandler, handler })
     }
   }
 
@@ -130,4 +134,20 @@ function validateProbeQuery (data: unknown): { value: unknown } | { error: Error
   if (q.exclude !== undefined && !Array.isArray(q.exclude)) q.exclude = [q.exclude]
   if (Array.isArray(q.exclude) && q.exclude.length > 100) return { error: new Error(`querystring/exclude names ${q.exclude.length} checks; a probe has a handful`) }
   return { value: q }
+}
+
+/** The metrics route: Prometheus 0.0.4, or OpenMetrics when the scraper asks for it; it runs no check. */
+export function addMetricsRoute (fastify: FastifyInstance, metrics: { render (accept: string | undefined): Promise<{ contentType: string, body: string }> }, o: { path: string, routeLogLevel: LogLevel }): void {
+  fastify.route({
+    method: 'GET',
+    url: o.path,
+    logLevel: o.routeLogLevel,
+    config: { healthMetrics: true, otel: false },
+    schema: { hide: true } as FastifySchema,
+    async handler (req, reply) {
+      const { contentType, body } = await metrics.render(req.headers.accept)
+      reply.header('cache-control', NO_STORE).type(contentType)
+      return body
+    }
+  })
 }

@@ -1,8 +1,9 @@
 import { memoOnResults } from './engine/memo.js'
 import { drainReport, LIVE_REPORT, liveReport, readyReport, type ReportOptions, startupReport } from './engine/report.js'
-import { createRunner } from './engine/runner.js'
+import { type CheckResult, createRunner } from './engine/runner.js'
 import { type ProbeOptions, selectChecks } from './engine/select.js'
 import { transitionLog } from './engine/transitions.js'
+import type { Check } from './check.js'
 import type { LiveReport, ReadyReport, StartupReport } from './schemas.js'
 import { type HealthServiceOptions, resolveServiceOptions, type ResolvedServiceOptions } from './service-options.js'
 
@@ -11,6 +12,23 @@ import { type HealthServiceOptions, resolveServiceOptions, type ResolvedServiceO
 
 export type { HealthLogger, HealthServiceOptions } from './service-options.js'
 export type { ProbeOptions } from './engine/select.js'
+export type { CheckResult } from './engine/runner.js'
+
+export type ProbeName = 'live' | 'ready' | 'startup'
+
+/** One attempt of a check, once its result is known: what metrics count. */
+export interface CheckAttempt {
+  readonly name: string
+  /** The probe whose request started it. */
+  readonly probe: ProbeName
+  readonly result: CheckResult
+}
+
+/** A check of a probe and its last result (undefined until it first settled). */
+export interface LastResult {
+  readonly name: string
+  readonly result: CheckResult | undefined
+}
 
 export interface HealthService {
   live (): Promise<LiveReport>
@@ -20,9 +38,21 @@ export interface HealthService {
   readonly checks: { readonly live: readonly string[], readonly ready: readonly string[], readonly startup: readonly string[] }
   /** Each check's `componentType` (health+json), keyed by name; `component` where a check sets none. */
   readonly componentTypes: Readonly<Record<string, string>>
+  /** Each check's deadline, ms (optional for a service of your own). */
+  readonly timeoutMs?: number
   /** True once draining has begun: readiness answers 503 `shutting down`, liveness stays 200. */
   readonly draining: boolean
   beginDrain (): void
+  /**
+   * Each probe's checks with their last results, running nothing: what a metrics scrape reads.
+   * (Optional for a service of your own; every service this package makes has it.)
+   */
+  results? (): Readonly<Record<ProbeName, readonly LastResult[]>>
+  /**
+   * Calls `listener` with every check attempt once its result is known (not with answers from
+   * the cache: a thousand probes within one TTL make one attempt). Returns the unsubscribe.
+   */
+  onAttempt? (listener: (attempt: CheckAttempt) => void): () => void
   close (): Promise<void>
 }
 
@@ -62,7 +92,13 @@ function then<T, R> (v: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
 
 /** The service over options already resolved (the Bots composition validates them once). */
 export function buildService (o: ResolvedServiceOptions): HealthService {
-  const runner = createRunner(o)
+  const listeners = new Set<(attempt: CheckAttempt) => void>()
+  const runner = createRunner({
+    ...o,
+    onAttempt: (check, result, origin) => {
+      for (const l of listeners) l({ name: check.name, probe: origin as ProbeName, result })
+    }
+  })
   const observe = transitionLog(o.logger)
   const reportOptions: ReportOptions = { exposeReasons: o.exposeReasons, ...(o.readyMode !== undefined ? { mode: o.readyMode } : {}) }
   const { live: liveChecks, ready: readyChecks, startup: startupChecks } = o
@@ -92,12 +128,12 @@ export function buildService (o: ResolvedServiceOptions): HealthService {
   const probes: DirectProbes = {
     live () {
       if (liveChecks.length === 0) return LIVE_REPORT
-      return then(runner.runAll(liveChecks), buildLive)
+      return then(runner.runAll(liveChecks, 'live'), buildLive)
     },
     ready (p) {
       const checks = selectChecks(readyChecks, p)
       if (draining) return drainedReport()
-      return then(runner.runAll(checks), (results) => {
+      return then(runner.runAll(checks, 'ready'), (results) => {
         if (draining) return drainedReport()
         if (checks !== readyChecks) return readyReport(checks, results, reportOptions)
         return buildReady(results)
@@ -105,9 +141,9 @@ export function buildService (o: ResolvedServiceOptions): HealthService {
     },
     startup (p) {
       const checks = selectChecks(startupChecks, p)
-      if (checks !== startupChecks) return then(runner.runAll(checks), (results) => startupReport(checks, results, reportOptions))
+      if (checks !== startupChecks) return then(runner.runAll(checks, 'startup'), (results) => startupReport(checks, results, reportOptions))
       if (latched !== undefined) return latched
-      return then(runner.runAll(startupChecks), (results) => {
+      return then(runner.runAll(startupChecks, 'startup'), (results) => {
         const report = buildStartup(results)
         if (o.startupLatch && report.status === 'started') latched = report
         return report
@@ -125,9 +161,18 @@ export function buildService (o: ResolvedServiceOptions): HealthService {
       startup: Object.freeze(startupChecks.map((c) => c.name))
     }),
     componentTypes: Object.freeze(componentTypes),
+    timeoutMs: o.timeoutMs,
     get draining () { return draining },
     beginDrain () {
       draining = true
+    },
+    results () {
+      const last = (checks: readonly Check[]): LastResult[] => checks.map((c) => ({ name: c.name, result: runner.last(c) }))
+      return { live: last(liveChecks), ready: last(readyChecks), startup: last(startupChecks) }
+    },
+    onAttempt (listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
     },
     async close () {
       if (closed) return

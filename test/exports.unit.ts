@@ -10,7 +10,8 @@ function documented (heading: string): string[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const api = readme.slice(readme.indexOf('\n## API\n'))
   const start = api.indexOf(`\n### ${heading}\n`)
-  const sections = heading === '' ? api.slice(0, api.indexOf('\n### `fastify-bots-health/bots-ini`')) : api.slice(start, api.indexOf('\n## ', start + 1))
+  const end = (from: number): number => Math.min(...['\n## ', '\n### `fastify-bots-health/'].map((h) => api.indexOf(h, from + 1)).filter((i) => i > 0))
+  const sections = heading === '' ? api.slice(0, api.indexOf('\n### `fastify-bots-health/bots-ini`')) : api.slice(start, end(start))
   const names: string[] = []
   for (const line of sections.split('\n')) {
     const cell = /^\| ((?:`[A-Za-z_]+`(?:, )?)+) \|/.exec(line)
@@ -44,7 +45,11 @@ t.test('the package exports what the README documents, no more and no less', asy
   t.same([...ini.values, ...ini.types].sort(), documented('`fastify-bots-health/bots-ini`'), 'and so is the bots-ini subpath')
   t.same(iniModule.BOTS_REQUIRED_TABLES, ['channel', 'routes', 'ta', 'mutex'])
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> }
-  t.same(Object.keys(pkg.exports).sort(), ['.', './bots-ini', './package.json'], 'package.json exports the two entries')
+  t.same(Object.keys(pkg.exports).sort(), ['.', './bots-ini', './metrics', './package.json'], 'package.json exports the three entries')
+  const metrics = exported('metrics-api.ts')
+  const metricsModule = await import('../lib/metrics-api.js')
+  t.same(Object.keys(metricsModule).sort(), metrics.values)
+  t.same([...metrics.values, ...metrics.types].sort(), documented('`fastify-bots-health/metrics`'), 'and so is the metrics subpath')
 })
 
 t.test('every schema has an $id, and they are unique', async (t) => {

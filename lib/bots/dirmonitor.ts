@@ -1,7 +1,7 @@
 import { constants, type Dir } from 'node:fs'
 import { access, lstat, opendir, stat, statfs } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { type Check, CheckFailure, type CheckWarning } from '../check.js'
+import { type Check, CheckFailure, type CheckOutcome } from '../check.js'
 import { gatedFs, notAnswered } from '../fs-gate.js'
 import type { BotsEnvironment } from './environment.js'
 import { fnmatchRegExp } from './fnmatch.js'
@@ -167,7 +167,7 @@ export function dirmonitorCheck (environment: BotsEnvironment | undefined, o: { 
     name: o.name ?? 'dirmonitor',
     componentType: 'system',
     label: 'Dirmonitor',
-    async run (signal): Promise<CheckWarning | undefined> {
+    async run (signal): Promise<CheckOutcome> {
       if (environment?.sections === undefined) throw new CheckFailure(`dirmonitor: ${environment?.configError ?? 'no config dir: give configDir (--config-dir) so that bots.ini says what is watched'}`)
       const enabled = environment.sections.jobqueue?.enabled
       if (enabled === undefined || pythonBoolean(enabled) !== true) {
@@ -193,7 +193,8 @@ export function dirmonitorCheck (environment: BotsEnvironment | undefined, o: { 
         warnings.push(`${found.count}${found.cut ? ' or more' : ''} file${found.count === 1 ? '' : 's'} waiting longer than ${minutes(o.staleMs / 1000)} in the watched directories, the oldest for ${minutes(found.oldestMs / 1000)}: the dirmonitor did not see them, or their route did not take them`)
       }
       if (found.cut && warnings.length > 0) warnings.push(`(the look for waiting files stopped after ${found.scanned} entries)`)
-      return warnings.length > 0 ? { warn: warnings.join('; ') } : undefined
+      const measures = { bots_dirmonitor_waiting_files: found.count }
+      return warnings.length > 0 ? { measures, warn: warnings.join('; ') } : { measures }
     }
   }
 }

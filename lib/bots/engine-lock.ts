@@ -1,4 +1,4 @@
-import type { Check, CheckWarning } from '../check.js'
+import type { Check, CheckOutcome } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
 import type { BotsEnvironment } from './environment.js'
 import { pythonInt } from './ini.js'
@@ -32,13 +32,14 @@ export function engineLockCheck (db: DatabaseAdapter, o: { maxRuntimeMinutes: nu
     name: o.name ?? 'engine_lock',
     componentType: 'datastore',
     label: 'Engine lock',
-    async run (signal): Promise<CheckWarning | undefined> {
+    async run (signal): Promise<CheckOutcome> {
       const rows = await readBotsTable(db, signal, { check: 'engine_lock', what: "Bots' lock (table mutex)", ...lockAge(db.kind, o.timeZone) })
       const age = Number(rows[0]?.age)
-      if (rows.length === 0 || !Number.isFinite(age)) return undefined
+      if (rows.length === 0 || !Number.isFinite(age)) return { measures: { bots_engine_lock_age_seconds: 0 } }
+      const measures = { bots_engine_lock_age_seconds: Math.max(0, age) }
       const limit = o.maxRuntimeMinutes * 60
-      if (age <= limit) return undefined
-      return { warn: `engine lock held for ${minutes(age)}, longer than maxruntime (${o.maxRuntimeMinutes} min): an engine run ended without removing it (killed by SIGTERM: an eviction, a rollout); the next run reports a locked database and recovers` }
+      if (age <= limit) return { measures }
+      return { measures, warn: `engine lock held for ${minutes(age)}, longer than maxruntime (${o.maxRuntimeMinutes} min): an engine run ended without removing it (killed by SIGTERM: an eviction, a rollout); the next run reports a locked database and recovers` }
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Check, CheckWarning } from '../check.js'
+import type { Check, CheckOutcome } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
 import { ageFrom, defaultTimeNow, minutes, readBotsTable, utcOffsetSeconds } from './tables.js'
 
@@ -36,7 +36,7 @@ export function engineRunsCheck (db: DatabaseAdapter, o: { everyMs: number, time
     name: o.name ?? 'engine_runs',
     componentType: 'datastore',
     label: 'Engine runs',
-    async run (signal): Promise<CheckWarning | undefined> {
+    async run (signal): Promise<CheckOutcome | undefined> {
       const rows = await readBotsTable(db, signal, { check: 'engine_runs', what: "Bots' engine runs (table report)", ...newestRunQuery(db.kind, o.timeZone) })
       const row = rows[0]
       if (row === undefined) return { warn: 'no engine run recorded yet (table report is empty)' }
@@ -46,7 +46,9 @@ export function engineRunsCheck (db: DatabaseAdapter, o: { everyMs: number, time
       const counts = { errors: Number(row.lasterror), 'process errors': Number(row.processerrors), open: Number(row.lastopen) }
       const bad = Object.entries(counts).filter(([, n]) => Number.isFinite(n) && n > 0)
       if (bad.length > 0) problems.push(`the last engine run (${String(row.type ?? 'run')}, ${minutes(Math.max(0, age))} ago) had ${bad.map(([what, n]) => `${n} ${what}`).join(', ')}`)
-      return problems.length > 0 ? { warn: problems.join('; ') } : undefined
+      const errors = [counts.errors, counts['process errors']].filter((n) => Number.isFinite(n)).reduce((a, b) => a + b, 0)
+      const measures = { ...(Number.isFinite(age) ? { bots_engine_last_run_age_seconds: Math.max(0, age) } : {}), bots_engine_last_run_errors: errors }
+      return problems.length > 0 ? { measures, warn: problems.join('; ') } : { measures }
     }
   }
 }

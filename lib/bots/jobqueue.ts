@@ -1,4 +1,4 @@
-import type { Check } from '../check.js'
+import type { Check, CheckOutcome } from '../check.js'
 import { CheckFailure } from '../check.js'
 import { describeNetError } from '../describe-error.js'
 import { httpOnce } from '../http-request.js'
@@ -72,7 +72,7 @@ export function jobqueueCheck (o: { port?: number, host?: string, name?: string,
   return {
     name: o.name ?? 'jobqueue',
     label: 'Jobqueue',
-    async run (signal) {
+    async run (signal): Promise<CheckOutcome | undefined> {
       let answer
       try {
         answer = await httpOnce(url, { method: 'POST', body: CALL, headers: { 'content-type': 'text/xml' }, signal, maxBody: 1024 * 1024 })
@@ -83,12 +83,15 @@ export function jobqueueCheck (o: { port?: number, host?: string, name?: string,
       if (read === undefined) throw new CheckFailure(`${what}: not an XML-RPC answer (HTTP ${answer.statusCode})`)
       // A fault is an answer too (the server runs): there is just no queue to watch.
       const jobs = 'value' in read ? waitingJobs(read.value) : undefined
-      if (o.stall === undefined || jobs === undefined) return
+      if (jobs === undefined) return undefined
+      if (o.stall === undefined) return { measures: { bots_jobqueue_jobs: jobs.length } }
       const longest = o.stall.watch.observe(jobs)
+      const measures = { bots_jobqueue_jobs: jobs.length, bots_jobqueue_oldest_job_age_seconds: (longest?.waitedMs ?? 0) / 1000 }
       if (longest !== undefined && longest.waitedMs > o.stall.afterMs) {
         const { job, waitedMs } = longest
-        throw new CheckFailure(`jobqueue: job ${job.number} (${job.task}) waiting ${minutes(waitedMs / 1000)}, longer than ${minutes(o.stall.afterMs / 1000)}: the launcher is stuck (a hung engine run, or a launcher stopped after 10 errors); a restart empties the queue`)
+        throw new CheckFailure(`jobqueue: job ${job.number} (${job.task}) waiting ${minutes(waitedMs / 1000)}, longer than ${minutes(o.stall.afterMs / 1000)}: the launcher is stuck (a hung engine run, or a launcher stopped after 10 errors); a restart empties the queue`, { measures })
       }
+      return { measures }
     }
   }
 }

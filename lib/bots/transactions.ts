@@ -1,4 +1,4 @@
-import type { Check, CheckWarning } from '../check.js'
+import type { Check, CheckOutcome } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
 import { ageFrom, defaultTimeNow, minutes, readBotsTable } from './tables.js'
 
@@ -41,20 +41,21 @@ export function stuckTransactionsCheck (db: DatabaseAdapter, o: { olderThanMs: n
     name: o.name ?? 'transactions',
     componentType: 'datastore',
     label: 'Transactions',
-    async run (signal): Promise<CheckWarning | undefined> {
+    async run (signal): Promise<CheckOutcome> {
       const top = await readBotsTable(db, signal, { check: 'transactions', what, sql: 'SELECT MAX(idta) AS top FROM ta', params: [] })
+      const none = { measures: { bots_transactions_stuck: 0 } }
       const newest = Number(top[0]?.top)
-      if (!Number.isFinite(newest)) return undefined
+      if (!Number.isFinite(newest)) return none
       const rows = await readBotsTable(db, signal, { check: 'transactions', what, ...stuckQuery(db.kind, o.timeZone, newest - o.scanned, Math.floor(o.olderThanMs / 1000)) })
       const n = Number(rows[0]?.n)
-      if (!(n > 0)) return undefined
+      if (!(n > 0)) return none
       const open = Number(rows[0]?.open)
       const ok = n - open
       const kinds = [
         ...(open > 0 ? [`${open} OPEN (a severe error in a run)`] : []),
         ...(ok > 0 ? [`${ok} OK never picked up (stuck)`] : [])
       ]
-      return { warn: `${n} transaction${n === 1 ? '' : 's'} older than ${minutes(o.olderThanMs / 1000)} left unfinished: ${kinds.join(', ')}; the oldest for ${minutes(Number(rows[0]?.oldest))} (of the newest ${o.scanned} transactions)` }
+      return { measures: { bots_transactions_stuck: n }, warn: `${n} transaction${n === 1 ? '' : 's'} older than ${minutes(o.olderThanMs / 1000)} left unfinished: ${kinds.join(', ')}; the oldest for ${minutes(Number(rows[0]?.oldest))} (of the newest ${o.scanned} transactions)` }
     }
   }
 }

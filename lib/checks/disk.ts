@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises'
-import type { Check } from '../check.js'
+import type { Check, CheckOutcome } from '../check.js'
 import { CheckFailure } from '../check.js'
 import { gatedFs, notAnswered } from '../fs-gate.js'
 
@@ -43,7 +43,7 @@ export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace
     name: o.name ?? 'disk',
     componentType: 'system',
     label: 'Disk',
-    async run (signal) {
+    async run (signal): Promise<CheckOutcome> {
       let st
       try {
         st = await gatedFs(path, signal, () => statfs(path))
@@ -53,18 +53,20 @@ export function diskCheck (path: string, o: { name?: string, minFree?: FreeSpace
       }
       const total = st.blocks * st.bsize
       const free = st.bavail * st.bsize
+      const measures = { bots_disk_free_bytes: free, ...(st.files > 0 ? { bots_disk_free_inodes: st.ffree } : {}) }
       const need = Math.min(...thresholds.map((t) => 'percent' in t ? total * t.percent / 100 : t.bytes))
       if (free < need) {
-        throw new CheckFailure(`disk: ${human(free)} free of ${human(total)} on ${path}, below the ${human(need)} required`)
+        throw new CheckFailure(`disk: ${human(free)} free of ${human(total)} on ${path}, below the ${human(need)} required`, { measures })
       }
       if (st.files > 0) {
         const shares = thresholds.flatMap((t) => 'percent' in t ? [t.percent] : [])
         const percent = shares.length > 0 ? Math.min(...shares) : DEFAULT_INODE_PERCENT
         const needInodes = Math.ceil(st.files * percent / 100)
         if (st.ffree < needInodes) {
-          throw new CheckFailure(`disk: ${st.ffree} inodes free of ${st.files} on ${path}, below the ${needInodes} required (${percent} %): files are created one per message, and each takes one`)
+          throw new CheckFailure(`disk: ${st.ffree} inodes free of ${st.files} on ${path}, below the ${needInodes} required (${percent} %): files are created one per message, and each takes one`, { measures })
         }
       }
+      return { measures }
     }
   }
 }

@@ -18,7 +18,9 @@ export const CLI_DEFAULTS = Object.freeze({
   /** `--url`: the deadline of the whole request. */
   urlTimeoutMs: 1000,
   /** `lint`: the least startup budget, in seconds. */
-  minStartupSeconds: 150
+  minStartupSeconds: 150,
+  /** `alerts`: how long a check fails before it alerts, seconds. */
+  alertForSeconds: 300
 })
 
 export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [--fresh-volume] [CHECKS] [--json] [--quiet]
@@ -27,6 +29,7 @@ export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--co
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
        bots-healthcheck wait-engine-idle --timeout SECONDS [--config-dir DIR] [--database-url URL]
+       bots-healthcheck alerts [--for 5m] [--config-dir DIR] [CHECKS]
 CHECKS: [--process NAME] [--jobqueue] [--jobqueue-stall 90m] [--webserver] [--writable] [--disk] [--min-free 5%|500MiB]
         [--engine-lock] [--engine-runs 15m] [--stuck-transactions 2h] [--dirmonitor] [--dirmonitor-stale 10m]`
 
@@ -100,6 +103,11 @@ serve    runs the probes as an HTTP server (a sidecar in a Bots pod): /health/pi
 probes   prints Kubernetes startupProbe, readinessProbe and livenessProbe YAML,
          timeoutSeconds derived from --timeout: httpGet on --port (8080) under
          --prefix (/health), or with --exec the CLI itself
+alerts   prints a PrometheusRule (monitoring.coreos.com/v1) over the metrics of
+         serve and the plugin, for the checks given: readiness or liveness
+         failing for --for (5m), and per check a stale engine lock (maxruntime of
+         bots.ini), engine runs missing or failing, a stalled job queue, low disk
+         or inodes, a blind dirmonitor, stuck transactions
 wait-engine-idle  a preStop hook for the engine's pod: exits 0 as soon as no
          engine run holds Bots' lock (table mutex), 1 when --timeout SECONDS pass
          first (a run killed by the SIGTERM after preStop leaves its lock behind)
@@ -110,7 +118,7 @@ lint     reports unsafe probes in a manifest (multi-document YAML): liveness
 
 export class UsageError extends Error {}
 
-export type Mode = 'check' | 'url' | 'probes' | 'lint' | 'serve' | 'wait-engine-idle'
+export type Mode = 'check' | 'url' | 'probes' | 'lint' | 'serve' | 'wait-engine-idle' | 'alerts'
 
 export interface WorkerFlags {
   process?: string
@@ -139,6 +147,8 @@ export interface Args extends WorkerFlags {
   waitSeconds?: number
   /** --check startup without the directories Bots creates (an init container on a fresh volume). */
   freshVolume: boolean
+  /** `alerts`: how long a check fails before it alerts, seconds. */
+  alertForSeconds: number
   /** `serve`'s or `probes`' port: given, else that command's default. */
   port: number
   host: string
@@ -161,7 +171,7 @@ function wholeNumber (flag: string, value: string | undefined, min: number, max 
   return n
 }
 
-const COMMANDS = new Set(['probes', 'lint', 'serve', 'wait-engine-idle'])
+const COMMANDS = new Set(['probes', 'lint', 'serve', 'wait-engine-idle', 'alerts'])
 
 export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
   let values
@@ -198,6 +208,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         'jobqueue-stall': { type: 'string' },
         dirmonitor: { type: 'boolean' },
         'dirmonitor-stale': { type: 'string' },
+        for: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -246,7 +257,8 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
   if (values['fresh-volume'] === true && (mode !== 'check' || check !== 'startup')) {
     throw new UsageError('--fresh-volume goes with --check startup (an init container before the first Bots process)')
   }
-  if (values['jobqueue-stall'] !== undefined && mode !== 'serve') {
+  if (values.for !== undefined && mode !== 'alerts') throw new UsageError('--for goes with alerts')
+  if (values['jobqueue-stall'] !== undefined && mode !== 'serve' && mode !== 'alerts') {
     throw new UsageError('--jobqueue-stall goes with serve: a stall is seen by comparing one call with the ones before, and an exec probe remembers none')
   }
   const configDir = configDirFrom(values['config-dir'], env) ?? BOTS_DEFAULTS.cliConfigDir
@@ -272,6 +284,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
     webserver: values.webserver === true,
     writable: values.writable === true,
     freshVolume: values['fresh-volume'] === true,
+    alertForSeconds: values.for === undefined ? CLI_DEFAULTS.alertForSeconds : Math.round(flagRule(() => duration('--for', values.for)) / 1000),
     disk: values.disk === true || values['min-free'] !== undefined,
     ...(values['min-free'] !== undefined ? { minFree: values['min-free'] } : {}),
     engineLock: values['engine-lock'] === true,

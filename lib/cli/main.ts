@@ -41,6 +41,7 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv, io: CliIo): 
       case 'probes': return (await import('./probes.js')).probesCommand(args, io)
       case 'lint': return (await import('./lint.js')).lintCommand(args, io)
       case 'serve': return await (await loadServe()).serveCommand(args, env, io, secrets)
+      case 'alerts': return (await import('./alerts.js')).alertsCommand(args, io)
       case 'wait-engine-idle': return await (await import('./wait-engine-idle.js')).waitEngineIdleCommand(args, env, io, secrets)
       default: return await (await import('./check.js')).checkCommand(args, env, io, secrets)
     }

@@ -6,7 +6,8 @@ import { createDrain, shutdownOnSignal } from '../drain.js'
 import { PLUGIN_DEFAULTS } from '../plugin-options.js'
 import { createProbeServer } from '../probe-server.js'
 import { redact } from '../redact.js'
-import { addProbeRoutes } from '../routes.js'
+import { createHealthMetrics } from '../metrics.js'
+import { addMetricsRoute, addProbeRoutes } from '../routes.js'
 import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
 import type { Args } from './args.js'
 import type { CliIo } from './io.js'
@@ -33,6 +34,9 @@ export async function startServer (args: Args, env: NodeJS.ProcessEnv, io: CliIo
   }
   app.addHook('onClose', async () => { await service.close() })
   addProbeRoutes(app, service, { prefix: args.prefix, routeLogLevel: PLUGIN_DEFAULTS.routeLogLevel })
+  const metrics = createHealthMetrics(service)
+  app.addHook('onClose', async () => { metrics.close() })
+  addMetricsRoute(app, metrics, { path: PLUGIN_DEFAULTS.metricsPath, routeLogLevel: PLUGIN_DEFAULTS.routeLogLevel })
   const url = await app.listen({ port: args.port, host: args.host })
   let resolveClosed!: (code: number) => void
   const closed = new Promise<number>((resolve) => { resolveClosed = resolve })

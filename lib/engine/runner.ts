@@ -1,4 +1,4 @@
-import { type Check, CheckFailure, warningOf } from '../check.js'
+import { type Check, CheckFailure, type Measures, measuresOf, warningOf } from '../check.js'
 import { errorText, safeGet } from '../error-text.js'
 import { cut, redact } from '../redact.js'
 
@@ -34,6 +34,12 @@ export interface RunnerOptions {
   readonly secrets: readonly string[]
   readonly clock?: Clock
   readonly timers?: Timers
+  /**
+   * Told of every attempt once its result is known (the check settled, or its deadline passed),
+   * with the probe that started it: a result answered from the cache, or an attempt refused
+   * while the previous one is pending, is not an attempt.
+   */
+  readonly onAttempt?: (check: Check, result: CheckResult, origin: string | undefined) => void
 }
 
 export interface CheckResult {
@@ -45,6 +51,8 @@ export interface CheckResult {
   /** Why it warns: redacted and cut. */
   readonly warning?: string
   readonly durationMs: number
+  /** What the check read on its way (see Check). */
+  readonly measures?: Measures
   /** When it settled, on the monotonic clock (ages). */
   readonly at: number
   /** When it settled, on the wall clock (ms since the epoch), to date it in reports. */
@@ -52,10 +60,10 @@ export interface CheckResult {
 }
 
 export interface Runner {
-  /** A cached result, or the attempt in flight, or a new attempt. */
-  run (check: Check): CheckResult | Promise<CheckResult>
+  /** A cached result, or the attempt in flight, or a new attempt (`origin`: the probe asking). */
+  run (check: Check, origin?: string): CheckResult | Promise<CheckResult>
   /** Every check's result; no promise is made while every result is cached. */
-  runAll (checks: readonly Check[]): readonly CheckResult[] | Promise<readonly CheckResult[]>
+  runAll (checks: readonly Check[], origin?: string): readonly CheckResult[] | Promise<readonly CheckResult[]>
   /** The last result of a check, if it ever settled. */
   last (check: Check): CheckResult | undefined
 }
@@ -106,21 +114,24 @@ export function createRunner (options: RunnerOptions): Runner {
     return state
   }
 
-  function result (check: Check, startedAt: number, error?: unknown, warning?: string): CheckResult {
+  function result (check: Check, startedAt: number, error?: unknown, value?: unknown): CheckResult {
     const at = now()
     const durationMs = Math.round(at - startedAt)
     const checkedAt = wallNow()
-    if (error === undefined && warning !== undefined) return Object.freeze({ ok: true, status: 'warn', warning: cut(redact(warning, secrets), MAX_REASON), durationMs, at, checkedAt })
-    if (error === undefined) return Object.freeze({ ok: true, status: 'pass', durationMs, at, checkedAt })
+    const measures = measuresOf(error ?? value)
+    const m = measures !== undefined ? { measures } : {}
+    const warning = error === undefined ? warningOf(value) : undefined
+    if (error === undefined && warning !== undefined) return Object.freeze({ ok: true, status: 'warn', warning: cut(redact(warning, secrets), MAX_REASON), durationMs, ...m, at, checkedAt })
+    if (error === undefined) return Object.freeze({ ok: true, status: 'pass', durationMs, ...m, at, checkedAt })
     // Whatever the check rejected with, reading it must not throw (errorText never does).
     const raw = errorText(error)
     const maxLength = isCheckFailure(error) ? safeGet(error, 'maxLength') : undefined
     const max = typeof maxLength === 'number' && maxLength > 0 ? maxLength : MAX_REASON
     const message = cut(redact(raw || `${labelOf(check)} check failed`, secrets), max)
-    return Object.freeze({ ok: false, status: 'fail', error: message, durationMs, at, checkedAt })
+    return Object.freeze({ ok: false, status: 'fail', error: message, durationMs, ...m, at, checkedAt })
   }
 
-  function start (check: Check, state: CheckState): Attempt {
+  function start (check: Check, state: CheckState, origin: string | undefined): Attempt {
     const startedAt = now()
     const controller = new AbortController()
     let settle!: (r: CheckResult) => void
@@ -131,6 +142,9 @@ export function createRunner (options: RunnerOptions): Runner {
       attempt.decided = true
       state.last = r
       settle(r)
+      if (options.onAttempt !== undefined) {
+        try { options.onAttempt(check, r, origin) } catch {}
+      }
     }
     const expire = (): void => {
       if (attempt.decided) return
@@ -153,7 +167,7 @@ export function createRunner (options: RunnerOptions): Runner {
       if (state.attempt === attempt) delete state.attempt
     }
     running.then(
-      (value) => { over(); decide(result(check, startedAt, undefined, warningOf(value))) },
+      (value) => { over(); decide(result(check, startedAt, undefined, value)) },
       (err: unknown) => { over(); decide(result(check, startedAt, err ?? new Error('failed'))) }
     )
     return attempt
@@ -165,7 +179,7 @@ export function createRunner (options: RunnerOptions): Runner {
     return ttl > 0 && at - r.at < ttl
   }
 
-  function run (check: Check): CheckResult | Promise<CheckResult> {
+  function run (check: Check, origin?: string): CheckResult | Promise<CheckResult> {
     const state = stateOf(check)
     const at = now()
     if (fresh(state.last, at)) return state.last
@@ -181,15 +195,15 @@ export function createRunner (options: RunnerOptions): Runner {
         return result(check, at, new Error(`${labelOf(check)} check failed: timed out after ${timeoutMs} ms (previous attempt still pending)`))
       }
     }
-    const attempt = start(check, state)
+    const attempt = start(check, state, origin)
     state.attempt = attempt
     return attempt.result
   }
 
   return {
     run,
-    runAll (checks) {
-      const pending = checks.map(run)
+    runAll (checks, origin) {
+      const pending = checks.map((c) => run(c, origin))
       for (const p of pending) {
         if (p instanceof Promise) return Promise.all(pending)
       }
