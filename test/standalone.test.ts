@@ -1,7 +1,7 @@
 // dist/bots-healthcheck.cjs copied alone next to a `node` binary, no node_modules anywhere: every
 // command and check must run, on each Node line there is (NODE22_BIN, NODE24_BIN from .ci/run).
 import { execFile, spawn } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -44,6 +44,9 @@ t.test('the bundles are one file each, of a reasonable size', async (t) => {
   const serve = statSync(join(alone, 'bots-healthcheck-serve.cjs')).size
   t.ok(main < 1024 * 1024, `bots-healthcheck.cjs ${(main / 1024).toFixed(0)} KiB`)
   t.ok(serve < 4 * 1024 * 1024, `bots-healthcheck-serve.cjs ${(serve / 1024).toFixed(0)} KiB`)
+  // The exec probe's file parses no metrics library: prom-client is serve's alone.
+  t.notMatch(readFileSync(cli, 'utf8'), /prom-client|kubernetes_healthchecks_total/, 'no prom-client in bots-healthcheck.cjs')
+  t.match(readFileSync(join(alone, 'bots-healthcheck-serve.cjs'), 'utf8'), 'kubernetes_healthchecks_total')
 })
 
 // The Node lines side by side: each line's tests run in order, the lines at once (most of their
@@ -134,6 +137,9 @@ for (const { label, bin } of nodeLines()) {
       t.equal(ready.status, 200)
       t.match(await ready.json(), { status: 'ready', checks: { database: true, botssys: true, usersys: true, config: true } })
       t.equal((await fetch(`${base}/startup`)).status, 200)
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+      t.equal(metrics.status, 200, 'prom-client runs from the bundle alone')
+      t.match(await metrics.text(), /^kubernetes_healthcheck\{name="database",type="readyz"\} 1$/m)
       const signalled = Date.now()
       child.kill('SIGTERM')
       t.equal(await statusOnceDraining(`${base}/ready`), 503, 'readiness is 503 once the signal is handled')
