@@ -17,6 +17,6 @@ COPY --from=build /src/dist/bots-healthcheck.cjs /src/dist/bots-healthcheck-serv
 USER node
 EXPOSE 9000
 HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
-  CMD ["node", "/opt/bots-health/bots-healthcheck.cjs", "--url", "http://127.0.0.1:9000/health/ping", "--timeout", "2000", "--quiet"]
+  CMD ["node", "/opt/bots-health/bots-healthcheck.cjs", "--url", "http://127.0.0.1:9000/health/ping", "--timeout", "2000", "--docker", "--quiet"]
 ENTRYPOINT ["node", "/opt/bots-health/bots-healthcheck.cjs"]
 CMD ["serve"]

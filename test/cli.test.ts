@@ -345,3 +345,22 @@ t.test('--fresh-volume: an init container before the first Bots process passes s
   t.equal(wrong.code, 2)
   t.match(wrong.stderr, '--fresh-volume goes with --check startup')
 })
+
+t.test('--docker: 0 healthy, 1 anything else (Docker reserves 2 in a HEALTHCHECK); without it, exec probes keep 0/1/2', async (t) => {
+  const port = await closedPort()
+  const url = `http://127.0.0.1:${port}/health/live`
+  t.equal((await runCli(['--url', url, '--timeout', '500'])).code, 2, 'no answer: 2')
+  const docker = await runCli(['--url', url, '--timeout', '500', '--docker'])
+  t.equal(docker.code, 1, 'no answer under --docker: 1')
+  t.match(docker.stdout + docker.stderr, /connection refused|ECONNREFUSED/i, 'and it still says why')
+  t.equal((await runCli(['--url', url, '--nonsense', '--docker'])).code, 1, 'a usage error under --docker: 1')
+  t.equal((await runCli(['--url', url, '--nonsense'])).code, 2)
+})
+
+t.test('HEALTH_CHECK_DB_ONLY: true, 1, yes, on (any case) turn database-only readiness on; other values leave it off', async (t) => {
+  const e = botsEnv(t)
+  for (const [value, mode] of [['1', 'database_only'], ['TRUE', 'database_only'], ['on', 'database_only'], ['0', undefined], ['maybe', undefined]] as const) {
+    const r = await runCli(['--check', 'ready', '--config-dir', e.configDir, '--database-url', db.url, '--json'], { env: { HEALTH_CHECK_DB_ONLY: value } })
+    t.equal((JSON.parse(r.stdout) as { mode?: string }).mode, mode, `HEALTH_CHECK_DB_ONLY=${value}`)
+  }
+})

@@ -316,8 +316,8 @@ t.test('HEALTH_CHECK_DB_ONLY limits readiness to the database', async (t) => {
     t.equal(res.json().mode, 'database_only')
     t.equal(schemaErrors('BotsHealthReadyReport', res.json()), '')
   }
-  const off = await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y', env: { HEALTH_CHECK_DB_ONLY: 'yes' } })
-  t.equal((await off.inject('/health/ready')).statusCode, 503, 'only "true" turns it on')
+  const off = await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y', env: { HEALTH_CHECK_DB_ONLY: 'enabled' } })
+  t.equal((await off.inject('/health/ready')).statusCode, 503, 'a value that is no boolean leaves it off')
   const option = await app(t, { botssys: '/nonexistent/x', usersys: '/nonexistent/y', databaseOnly: true })
   t.equal((await option.inject('/health/ready')).json().mode, 'database_only')
 })

@@ -5,6 +5,7 @@ import { HealthOptionsError } from '../errors.js'
 import { type ResolvedServiceSettings, resolveServiceSettings, type ServiceSettings } from '../service-options.js'
 import { duration, isPort, optionalBoolean, optionalString, reservedName, shown } from '../validate.js'
 import type { BotsLayout } from './environment.js'
+import { pythonBoolean } from './ini.js'
 
 // The Bots layer's options: the input type, the resolved type, their defaults, and the
 // environment variables Bots' own images set (BOTS_CONFIG_DIR, HEALTH_CHECK_DB_ONLY, DATABASE_URL,
@@ -157,9 +158,9 @@ export interface ResolvedBotsOptions {
 
 // ---- the environment variables of Bots' images -------------------------------------------------
 
-/** `HEALTH_CHECK_DB_ONLY=true`, case-insensitive, as the seed read it. */
+/** `HEALTH_CHECK_DB_ONLY`: true for `true` (the seed's), `1`, `yes` or `on`, any case, as Python's configparser reads a boolean. */
 function envFlag (value: string | undefined): boolean {
-  return value !== undefined && value.trim().toLowerCase() === 'true'
+  return value !== undefined && pythonBoolean(value.trim()) === true
 }
 
 /** The config dir given, else `$BOTS_CONFIG_DIR` (when not empty). */

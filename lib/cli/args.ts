@@ -25,7 +25,7 @@ export const CLI_DEFAULTS = Object.freeze({
 
 export const USAGE = `usage: bots-healthcheck [--check live|ready|startup] [--config-dir DIR] [--database-url URL] [--timeout MS] [--wait SECONDS] [--fresh-volume] [CHECKS] [--json] [--quiet]
        bots-healthcheck serve [--port 9000] [--host 0.0.0.0] [--prefix /health] [--drain-delay MS] [--config-dir DIR] [--database-url URL] [--timeout MS] [CHECKS]
-       bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--json] [--quiet]
+       bots-healthcheck --url URL [--timeout MS] [--strict-tls] [--docker] [--json] [--quiet]
        bots-healthcheck probes [--port 8080] [--prefix /health] [--exec] [--config-dir DIR] [--timeout MS]
        bots-healthcheck lint FILE.yaml [--timeout MS] [--min-startup SECONDS] [--json] [--quiet]
        bots-healthcheck wait-engine-idle --timeout SECONDS [--config-dir DIR] [--database-url URL]
@@ -58,6 +58,8 @@ Runs one health check of a Bots environment and exits 0 (healthy), 1 (unhealthy)
                           1 on another status, 2 when no answer came in time;
                           an https:// certificate is not verified, as the
                           kubelet does not (--strict-tls verifies it)
+      --docker            exit 1 instead of 2 (Docker reserves 2 in a HEALTHCHECK):
+                          0 healthy, 1 anything else
       --json              print the report as JSON (the HTTP route's body)
   -q, --quiet             print nothing; only the exit code tells
   -h, --help              this help
@@ -211,6 +213,7 @@ export function parse (argv: string[], env: NodeJS.ProcessEnv): Args {
         for: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        docker: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }

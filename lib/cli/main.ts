@@ -1,5 +1,5 @@
 import { HELP, parse, USAGE, type Args } from './args.js'
-import { EXIT_ERROR, EXIT_HEALTHY } from '../writers/text.js'
+import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY } from '../writers/text.js'
 import { HealthOptionsError } from '../errors.js'
 import { redact, urlSecrets } from '../redact.js'
 import type { CliIo } from './io.js'
@@ -15,8 +15,17 @@ async function version (): Promise<string> {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }
 
-/** The CLI as a function: argv (without node and the script), the environment, and where to write. Resolves to the exit code. */
+/**
+ * The CLI as a function: argv (without node and the script), the environment, and where to write.
+ * Resolves to the exit code: 0 healthy, 1 unhealthy, 2 an error; with `--docker`, 1 for an error
+ * too (Docker's HEALTHCHECK reserves 2), even one in the arguments.
+ */
 export async function main (argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const code = await run(argv, env, io)
+  return code === EXIT_ERROR && argv.includes('--docker') ? EXIT_UNHEALTHY : code
+}
+
+async function run (argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   let args: Args
   try {
     args = parse(argv, env)
