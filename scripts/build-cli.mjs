@@ -8,7 +8,8 @@
 // - dist/bots-healthcheck-serve.cjs: `serve`, with Fastify inside, loaded only by that command.
 // SQLite is Node's own node:sqlite (22.13+, 24); better-sqlite3, the fallback for Node 20, is a
 // native addon and stays outside.
-import { chmodSync, readFileSync, statSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { brotliCompressSync, constants } from 'node:zlib'
 import { build } from 'esbuild'
 
@@ -27,9 +28,14 @@ const common = {
 }
 const banner = (shebang) => ({ js: `${shebang ? '#!/usr/bin/env node\n' : ''}const __cliUrl = require('node:url').pathToFileURL(__filename).href;` })
 
+/** Every file of node_modules that went into a bundle: their packages' licences ship beside it. */
+const bundledInputs = new Set()
+const noteInputs = (result) => { for (const input of Object.keys(result.metafile.inputs)) if (input.includes('node_modules/')) bundledInputs.add(input) }
+
 /** One package as a compressed CommonJS bundle, as base64. */
 async function pack (name) {
-  const out = await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: '.' }, write: false, minify: true })
+  const out = await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: '.' }, write: false, minify: true, metafile: true })
+  noteInputs(out)
   const code = out.outputFiles[0].contents
   return brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: code.length } }).toString('base64')
 }
@@ -53,22 +59,58 @@ module.exports = m.exports;`
   }
 }
 
-await build({
+noteInputs(await build({
   ...common,
+  metafile: true,
   entryPoints: ['dist/cli.js'],
   outfile: 'dist/bots-healthcheck.cjs',
   define: { 'import.meta.url': '__cliUrl', __VERSION__: JSON.stringify(version), __SERVE_BUNDLE__: JSON.stringify(SERVE) },
   plugins: [packedPlugin],
   banner: banner(true)
-})
-await build({
+}))
+noteInputs(await build({
   ...common,
+  metafile: true,
   entryPoints: ['dist/cli/serve.js'],
   outfile: `dist/${SERVE}`,
   minify: true,
   plugins: [packedPlugin],
   define: { 'import.meta.url': '__cliUrl', __VERSION__: JSON.stringify(version) },
   banner: banner(false)
-})
+}))
+writeLicences()
 chmodSync('dist/bots-healthcheck.cjs', 0o755)
-for (const f of ['dist/bots-healthcheck.cjs', `dist/${SERVE}`]) console.log(`${f}: ${(statSync(f).size / 1024).toFixed(0)} KiB`)
+// On stderr: `npm pack --json` runs the build, and its stdout must stay JSON.
+for (const f of ['dist/bots-healthcheck.cjs', `dist/${SERVE}`]) console.error(`${f}: ${(statSync(f).size / 1024).toFixed(0)} KiB`)
+
+/**
+ * The bundles carry other packages' code without their comments: their licences go to
+ * dist/THIRD_PARTY_LICENSES.txt, and the packages and versions to dist/bundled-packages.cdx.json
+ * (CycloneDX 1.5), where a scanner finds them.
+ */
+function writeLicences () {
+  const dirs = new Set()
+  for (const input of bundledInputs) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)
+    if (m !== null) dirs.add(m[1])
+  }
+  const packages = [...dirs].map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f))
+    const text = file !== undefined ? readFileSync(join(dir, file), 'utf8').trim() : undefined
+    if (text === undefined && !existsSync(join(dir, 'package.json'))) throw new Error(`no package.json in ${dir}`)
+    return { name: pkg.name, version: pkg.version, license: typeof pkg.license === 'string' ? pkg.license : 'UNKNOWN', text }
+  }).filter((p, i, all) => all.findIndex((q) => q.name === p.name && q.version === p.version) === i)
+    .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
+  const missing = packages.filter((p) => p.text === undefined && p.license === 'UNKNOWN')
+  if (missing.length > 0) throw new Error(`no licence found for ${missing.map((p) => p.name).join(', ')}`)
+  const notices = packages.map((p) => `${p.name}@${p.version} (${p.license})\n\n${p.text ?? `Licensed under ${p.license}; the package ships no licence file.`}`)
+  writeFileSync('dist/THIRD_PARTY_LICENSES.txt', `The CLI's bundles (dist/bots-healthcheck.cjs, dist/${SERVE}) contain these packages.\n\n${notices.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`)
+  writeFileSync('dist/bundled-packages.cdx.json', JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    version: 1,
+    metadata: { component: { type: 'application', name: 'fastify-bots-health (bots-healthcheck bundles)', version } },
+    components: packages.map((p) => ({ type: 'library', name: p.name, version: p.version, purl: `pkg:npm/${p.name.replace('@', '%40')}@${p.version}`, licenses: [{ license: p.license.includes(' ') ? { name: p.license } : { id: p.license } }] }))
+  }, null, 2) + '\n')
+}

@@ -28,6 +28,31 @@ async function step (name, cmd, args, buffer = true) {
 }
 
 const npm = (script) => ['npm', ['run', '--silent', script]]
+
+// The suites talk to real servers: say which is missing and what to do, once, instead of a raw
+// ECONNREFUSED in every database file.
+async function reachable (url) {
+  const { connect } = await import('node:net')
+  const u = new URL(url)
+  return await new Promise((resolve) => {
+    const s = connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol.startsWith('postgres') ? 5432 : 3306)) })
+    s.setTimeout(2000, () => { s.destroy(); resolve(false) })
+    s.once('connect', () => { s.end(); resolve(true) })
+    s.once('error', () => resolve(false))
+  })
+}
+const servers = [
+  ['MariaDB/MySQL', 'TEST_MYSQL_URL', process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'],
+  ['PostgreSQL', 'TEST_PG_URL', process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test']
+]
+const missing = []
+for (const [name, variable, url] of servers) if (!await reachable(url)) missing.push(`${name} at ${new URL(url).host} (${variable})`)
+if (missing.length > 0) {
+  process.stderr.write(`npm test needs ${missing.join(' and ')}: nothing answers there.\n` +
+    'Start the server (as root, .ci/run installs and starts both with apt), or point the variable at one\n' +
+    'where the tests may create and drop bh_* databases. `npm run lint` and `npm run typecheck` need neither.\n')
+  process.exit(1)
+}
 // The build first and alone: everything else waits for it or would slow it down.
 if (await step('build', ...npm('build'))) {
   const checks = ['lint', 'typecheck', 'test:types'].map((s) => step(s, ...npm(s)))

@@ -166,3 +166,17 @@ for (const { label, bin } of nodeLines()) {
     })
   })
 }
+
+t.test('the bundles ship their packages\' licences and a CycloneDX list of them', async (t) => {
+  const bom = JSON.parse(readFileSync(join(dist, 'bundled-packages.cdx.json'), 'utf8')) as { bomFormat: string, specVersion: string, components: { name: string, version: string, purl: string, licenses: { license: { id?: string, name?: string } }[] }[] }
+  t.match(bom, { bomFormat: 'CycloneDX', specVersion: '1.5' })
+  const names = bom.components.map((c) => c.name)
+  for (const bundled of ['mysql2', 'pg', 'yaml', 'fastify', 'avvio', 'pino', 'find-my-way', 'prom-client']) t.ok(names.includes(bundled), `${bundled} is listed`)
+  const notices = readFileSync(join(dist, 'THIRD_PARTY_LICENSES.txt'), 'utf8')
+  for (const c of bom.components) {
+    t.ok(notices.includes(`${c.name}@${c.version} (`), `${c.name}@${c.version} has its notice`)
+    t.match(c.purl, /^pkg:npm\/(%40[^/]+\/)?[^@]+@\d/)
+    t.ok(c.licenses[0]?.license.id !== undefined || c.licenses[0]?.license.name !== undefined)
+  }
+  t.match(notices, /mysql2@[\d.]+ \(MIT\)\n\nCopyright/)
+})
