@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { errorText } from './error-text.js'
 import type { HealthService } from './service.js'
 
@@ -75,5 +76,44 @@ export function shutdownOnSignal (o: ShutdownOptions): (signal: string) => void 
         o.done(1)
       })
     }, () => {})
+  }
+}
+
+/** fastify-cli's close-with-grace delay when none is given (`-g`, `--close-grace-delay`). */
+const FASTIFY_CLI_DEFAULT_GRACE_MS = 500
+/** What a close needs after the drain: the server's own close, the pools'. */
+export const CLOSE_MARGIN_MS = 1000
+
+/**
+ * The delay after which fastify-cli's close-with-grace ends the process, when this process is
+ * `fastify start`: `-g N`, `--close-grace-delay N` (or `=N`), else `FASTIFY_CLOSE_GRACE_DELAY`
+ * (fastify-cli loads .env into it), else 500 ms. Undefined when this is not fastify-cli.
+ * fastify-cli empties process.argv past the script as it parses it: the command line is read
+ * from /proc/self/cmdline (Linux, where pods run) when `argv` has no more than the script.
+ */
+export function fastifyCliGraceMs (argv: readonly string[], env: NodeJS.ProcessEnv, cmdline: () => readonly string[] = procCmdline): number | undefined {
+  const script = argv[1] ?? ''
+  if (!/(^|[\\/])(fastify-cli[\\/]cli\.js|\.bin[\\/]fastify|fastify)$/.test(script)) return undefined
+  const full = argv.length > 2 ? argv : cmdline()
+  const args = full.slice(full.findIndex((a) => a === script || /(fastify-cli[\\/]cli\.js|[\\/]fastify)$/.test(a)) + 1)
+  if (!args.includes('start')) return undefined
+  let given: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    if (a === '--') break
+    if (a === '-g' || a === '--close-grace-delay') given = args[i + 1]
+    else if (a.startsWith('--close-grace-delay=')) given = a.slice('--close-grace-delay='.length)
+    else if (/^-g\d+$/.test(a)) given = a.slice(2)
+  }
+  const value = Number(given ?? env.FASTIFY_CLOSE_GRACE_DELAY ?? FASTIFY_CLI_DEFAULT_GRACE_MS)
+  return Number.isFinite(value) && value >= 0 ? value : FASTIFY_CLI_DEFAULT_GRACE_MS
+}
+
+/** This process's command line as the kernel keeps it (empty where there is no /proc). */
+function procCmdline (): string[] {
+  try {
+    return readFileSync('/proc/self/cmdline', 'utf8').split('\0').filter((a) => a !== '')
+  } catch {
+    return []
   }
 }

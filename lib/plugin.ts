@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { buildBotsHealth } from './bots/compose.js'
 import { type BotsHealthOptions, resolveBotsOptions } from './bots/options.js'
 import type { DatabaseOption } from './db/resolve.js'
-import { createDrain, shutdownOnSignal } from './drain.js'
+import { CLOSE_MARGIN_MS, createDrain, fastifyCliGraceMs, shutdownOnSignal } from './drain.js'
 import { HealthOptionsError } from './errors.js'
 import { hardExit } from './fs-gate.js'
 import { type HealthPluginOptions, resolvePluginOptions, type ResolvedPluginOptions } from './plugin-options.js'
@@ -43,6 +43,10 @@ async function ownService (fastify: FastifyInstance, opts: HealthPluginOptions, 
     ...(po.log ? { logger: fastify.log } : {})
   }, 'is required: register @fastify/mysql before this plugin, or pass database: a mysql2 pool, { sqlite: "/path/to/botsdb" }, a URL or an adapter'))
   fastify.decorate('health', service)
+  const grace = po.drainDelayMs > 0 ? fastifyCliGraceMs(process.argv, process.env) : undefined
+  if (grace !== undefined && po.drainDelayMs + CLOSE_MARGIN_MS > grace) {
+    fastify.log.warn({ drainDelayMs: po.drainDelayMs, closeGraceDelayMs: grace }, `fastify-cli ends the process ${grace} ms after a signal (its close-grace delay), before the drain of ${po.drainDelayMs} ms and the close after it: start it with -g ${po.drainDelayMs + CLOSE_MARGIN_MS} (--close-grace-delay, or FASTIFY_CLOSE_GRACE_DELAY), or readiness is cut short`)
+  }
   const drain = createDrain(service, po.drainDelayMs)
   fastify.addHook('preClose', () => drain.over())
   fastify.addHook('onClose', async () => { await service.close() })

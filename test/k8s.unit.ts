@@ -9,6 +9,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment'
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob'
 import { Service } from 'kubernetes-models/v1/Service'
 import { lintManifests } from '../lib/k8s/lint.js'
+import { runCli } from './helpers/cli.js'
 
 const dir = fileURLToPath(new URL('../examples/k8s/', import.meta.url))
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
@@ -147,4 +148,30 @@ ${container}`
   t.same(lintManifests(job(hook('110'), '\n          terminationGracePeriodSeconds: 120'), opts), [], 'a hook that gives up within the grace period')
   t.match(lintManifests(job(hook('30')), opts), [{ level: 'error', line: 15, message: 'the preStop hook waits up to 30 s, not less than terminationGracePeriodSeconds (30 s): the engine is killed before the hook gives up. Lower --timeout or raise the grace period' }])
   t.same(lintManifests(job('            - {name: web, image: bots:4, command: [bots-webserver]}'), opts), [], 'other Bots processes need no hook')
+})
+
+t.test('every YAML block of the README passes lint, and the exec fallback is what `probes --exec` prints', async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string)
+  t.ok(blocks.length >= 3)
+  let linted = 0
+  for (const block of blocks) {
+    const doc = parseAllDocuments(block)[0]?.toJS() as Record<string, unknown>
+    let workload: Record<string, unknown> | undefined
+    if (Object.keys(doc).some((k) => k.endsWith('Probe'))) {
+      // Probes to paste under a container.
+      workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'readme' }, spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'bots', image: 'bots:4', ...doc }] } } } }
+    } else if (doc.spec !== undefined && doc.kind === undefined) {
+      // A pod spec.
+      workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'readme' }, spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: doc.spec } } }
+    }
+    if (workload === undefined) continue
+    linted++
+    t.equal(validate(workload), undefined, `valid against the schemas: ${block.slice(0, 40)}`)
+    t.same(lintManifests(JSON.stringify(workload), { timeoutMs: 500, minStartupSeconds: 150 }), [], `passes lint: ${block.slice(0, 40)}`)
+  }
+  t.ok(linted >= 2, `${linted} blocks linted`)
+  const exec = blocks.find((b) => b.includes('--check, startup'))
+  const printed = await runCli(['probes', '--exec', '--process', 'bots-jobqueueserver', '--jobqueue'])
+  t.same(parseAllDocuments(exec ?? '')[0]?.toJS(), parseAllDocuments(printed.stdout)[0]?.toJS(), 'the README\'s exec probes are what the CLI prints')
 })
