@@ -37,10 +37,12 @@ export interface PluginOnlyOptions {
   /**
    * Also serve the probes on a port of their own (Spring Boot's management port): a bare Fastify
    * instance sharing this service, which the app's hooks, auth, rate limits and body parsers never
-   * touch, and which answers while the main port is saturated. It listens once the app is ready
-   * and closes with it. The routes stay on the main port too, with `config.healthProbe: true`.
+   * touch, and which answers while the main port is saturated. It listens just after the app's
+   * listen() (an app only inject()ed binds nothing) and closes with it. The routes stay on the main port too, with `config.healthProbe: true`.
    */
   listen?: { port: number, host?: string }
+  /** False: the probe routes stay out of the OpenAPI document (@fastify/swagger). Default true. */
+  openapi?: boolean
   /**
    * Prometheus metrics (needs prom-client 15, an optional peer): `true` serves `/metrics` on the
    * probe port when `listen` is set, else on the app; `{ path }` another path; `{ registry }` puts
@@ -68,6 +70,7 @@ export interface ResolvedPluginOptions {
   readonly handleSignals: boolean
   readonly log: boolean
   readonly routeLogLevel: LogLevel
+  readonly openapi: boolean
   readonly listen: { readonly port: number, readonly host: string } | undefined
   /** Undefined when off; `registry` when the families go to one of yours. */
   readonly metrics: { readonly path: string, readonly registry: object | undefined } | undefined
@@ -83,6 +86,7 @@ export function resolvePluginOptions (o: HealthPluginOptions): ResolvedPluginOpt
   assertMilliseconds('drainDelayMs', o.drainDelayMs)
   optionalBoolean('handleSignals', o.handleSignals)
   optionalBoolean('log', o.log)
+  optionalBoolean('openapi', o.openapi)
   if (o.routeLogLevel !== undefined && !LOG_LEVELS.has(o.routeLogLevel)) {
     throw new HealthOptionsError('routeLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')}, got ${shown(o.routeLogLevel)}`)
   }
@@ -102,6 +106,7 @@ export function resolvePluginOptions (o: HealthPluginOptions): ResolvedPluginOpt
     handleSignals: o.handleSignals ?? PLUGIN_DEFAULTS.handleSignals,
     log: o.log ?? PLUGIN_DEFAULTS.log,
     routeLogLevel: o.routeLogLevel ?? PLUGIN_DEFAULTS.routeLogLevel,
+    openapi: o.openapi ?? true,
     listen,
     metrics,
     service: o.service

@@ -37,6 +37,10 @@ function pickDatabase (fastify: FastifyInstance, database: HealthPluginOptions['
 
 /** The service this registration builds, owns, decorates and drains. */
 async function ownService (fastify: FastifyInstance, opts: HealthPluginOptions, po: ResolvedPluginOptions): Promise<HealthService> {
+  // Before anything is opened: a second service would open a second pool that nothing closes.
+  if (fastify.hasDecorator('health')) {
+    throw new HealthOptionsError('service', 'is needed for a second registration: this app already has fastify.health (a service and its database pool). Mount its routes again with { prefix: \'/other/health\', service: fastify.health }')
+  }
   const service = await buildBotsHealth(resolveBotsOptions({
     ...opts,
     database: pickDatabase(fastify, opts.database),
@@ -74,7 +78,17 @@ async function ownService (fastify: FastifyInstance, opts: HealthPluginOptions, 
 function probePort (fastify: FastifyInstance, service: HealthService, po: ResolvedPluginOptions, listen: { port: number, host: string }): FastifyInstance {
   const probeApp = createProbeServer({ loggerInstance: fastify.log.child({ probePort: listen.port }) })
   addProbeRoutes(probeApp, service, po)
-  fastify.addHook('onReady', async () => { await probeApp.listen(listen) })
+  // Bound when the app listens (just after its listen() resolves), not when it is ready: an app
+  // that is only inject()ed (a test suite) binds no port. A port that cannot be bound is said at
+  // error level; the kubelet's probes on it fail, as they would with no listener.
+  fastify.addHook('onListen', async () => {
+    try {
+      await probeApp.listen(listen)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      fastify.log.error({ err, probePort: listen.port }, `the probe port ${listen.host}:${listen.port} cannot listen${code === 'EADDRINUSE' ? ': it is in use' : ''}; the probes on it will fail`)
+    }
+  })
   fastify.addHook('onClose', async () => { await probeApp.close() })
   return probeApp
 }

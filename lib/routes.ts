@@ -24,6 +24,8 @@ declare module 'fastify' {
 export interface RouteOptions {
   readonly prefix: string
   readonly routeLogLevel: LogLevel
+  /** False: the routes stay out of the OpenAPI document (@fastify/swagger). Default true. */
+  readonly openapi?: boolean
 }
 
 const NO_STORE = 'no-store'
@@ -40,7 +42,7 @@ export function addProbeRoutes (fastify: FastifyInstance, service: HealthService
   function route (path: string, schema: Record<string, unknown>, handler: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
     const url = `${prefix}/${path}`
     for (const u of trailingSlashIgnored ? [url] : [url, `${url}/`]) {
-      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true, otel: false }, schema: { tags: ['health'], ...schema, hide: u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, errorHandler, handler })
+      fastify.route({ method: 'GET', url: u, logLevel, config: { healthProbe: true, otel: false }, schema: { tags: ['health'], ...schema, hide: o.openapi === false || u.endsWith('/') } as FastifySchema, serializerCompiler, validatorCompiler, errorHandler, handler })
     }
   }
 

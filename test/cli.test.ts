@@ -364,3 +364,12 @@ t.test('HEALTH_CHECK_DB_ONLY: true, 1, yes, on (any case) turn database-only rea
     t.equal((JSON.parse(r.stdout) as { mode?: string }).mode, mode, `HEALTH_CHECK_DB_ONLY=${value}`)
   }
 })
+
+t.test('the README\'s CLI synopsis names every flag the CLI takes', async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const help = (await runCli(['--help'])).stdout
+  const flags = [...new Set([...help.matchAll(/(?<![\w-])--[a-z][a-z-]+/g)].map((m) => m[0]))]
+  t.ok(flags.length > 30, `${flags.length} flags in --help`)
+  const synopsis = readme.slice(readme.indexOf('\n## The CLI\n'), readme.indexOf('\n## Kubernetes\n'))
+  for (const flag of flags) t.ok(synopsis.includes(flag), `${flag} is in the README's CLI section`)
+})

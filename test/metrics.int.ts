@@ -16,7 +16,7 @@ import { memoryAdapter } from './helpers/memory-adapter.js'
 import { createTestDatabase } from './helpers/mysql.js'
 import { closedPort } from './helpers/net.js'
 import { NO_PROMTOOL, NO_PYTHON_PROM, parseOpenMetrics, PROMTOOL, promtoolCheckMetrics, PYTHON_PROM } from './helpers/prometheus.js'
-import { serve } from './helpers/serve.js'
+import { eventually, serve } from './helpers/serve.js'
 import { engineJob, PYTHON, pythonJobqueue } from './helpers/xmlrpc.js'
 
 /** The value of a sample of the Prometheus text, by its name and labels (in the order written). */
@@ -112,6 +112,8 @@ t.test('the plugin: /metrics on the probe port when listen is set, not on the ap
   app.addHook('onRoute', (r) => { configs[r.url] = r.config })
   await app.register(healthPlugin, { database: memoryAdapter(), configDir: botsEnv(t).configDir, metrics: true, listen: { port, host: '127.0.0.1' } })
   await app.listen({ port: 0, host: '127.0.0.1' })
+  // The probe port binds just after the app's listen() (an onListen hook).
+  t.ok(await eventually(async () => await fetch(`http://127.0.0.1:${port}/health/ping`).then(() => true, () => false), 10_000))
   t.equal((await app.inject('/metrics')).statusCode, 404, 'not on the app')
   const res = await fetch(`http://127.0.0.1:${port}/metrics`)
   t.equal(res.status, 200)

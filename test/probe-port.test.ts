@@ -7,7 +7,8 @@ import { memoryAdapter } from './helpers/memory-adapter.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { healthPlugin, type Check } from '../lib/index.js'
-import { closedPort, statusOnceDraining } from './helpers/net.js'
+import { closedPort, hungServer, statusOnceDraining } from './helpers/net.js'
+import { eventually } from './helpers/serve.js'
 
 const db = memoryAdapter()
 const base = { database: db, botssys: '/', usersys: '/' }
@@ -16,8 +17,10 @@ function get (port: number, path: string, headers: Record<string, string> = {}):
   return fetch(`http://127.0.0.1:${port}${path}`, { headers }).then(async (r) => ({ status: r.status, body: await r.text() }))
 }
 
-async function listen (app: FastifyInstance): Promise<number> {
+/** The app listens; the probe port binds just after (an onListen hook): wait until it answers. */
+async function listen (app: FastifyInstance, probePort?: number): Promise<number> {
   await app.listen({ port: 0, host: '127.0.0.1' })
+  if (probePort !== undefined) await eventually(async () => await get(probePort, '/health/ping').then(() => true, () => false), 10_000)
   return (app.server.address() as { port: number }).port
 }
 
@@ -32,7 +35,7 @@ for (const order of ['auth hook before the plugin', 'auth hook after the plugin'
     if (order.includes('before')) app.addHook('onRequest', auth as never)
     await app.register(healthPlugin, { ...base, listen: { port: probePort, host: '127.0.0.1' } })
     if (order.includes('after')) app.addHook('onRequest', auth as never)
-    const main = await listen(app)
+    const main = await listen(app, probePort)
     t.equal((await get(main, '/health/ready')).status, 401, 'the app\'s auth applies on its port')
     t.equal((await get(main, '/health/ready', { authorization: 'Bearer let-me-in' })).status, 200)
     const probe = await get(probePort, '/health/ready')
@@ -62,7 +65,7 @@ t.test('@fastify/rate-limit on the app: the main port answers 429, the probe por
   await app.register(rateLimit, { global: true, max: 3, timeWindow: 60_000 })
   const probePort = await closedPort()
   await app.register(healthPlugin, { ...base, listen: { port: probePort, host: '127.0.0.1' } })
-  const main = await listen(app)
+  const main = await listen(app, probePort)
   const statuses: number[] = []
   for (let i = 0; i < 6; i++) statuses.push((await get(main, '/health/ready')).status)
   t.same(statuses.slice(3), [429, 429, 429], 'the main port is limited')
@@ -77,7 +80,7 @@ t.test('the probe port answers while the main port is saturated', async (t) => {
   app.get('/slow', async () => { await blocked; return 'done' })
   const probePort = await closedPort()
   await app.register(healthPlugin, { ...base, listen: { port: probePort, host: '127.0.0.1' } })
-  const main = await listen(app)
+  const main = await listen(app, probePort)
   app.server.maxConnections = 4
   const pending: ClientRequest[] = []
   for (let i = 0; i < 4; i++) {
@@ -98,7 +101,7 @@ t.test('the probe port drains with the app: readiness 503 while close() waits, t
   const app = Fastify({ return503OnClosing: false })
   const probePort = await closedPort()
   await app.register(healthPlugin, { ...base, drainDelayMs: 400, listen: { port: probePort, host: '127.0.0.1' } })
-  await listen(app)
+  await listen(app, probePort)
   t.equal((await get(probePort, '/health/ready')).status, 200)
   const closing = app.close()
   await new Promise((resolve) => setTimeout(resolve, 100))
@@ -183,5 +186,44 @@ t.test('a bad listen option fails at register', async (t) => {
     const app = Fastify()
     await t.rejects(async () => { await app.register(healthPlugin, { ...base, listen: listen as never }); await app.ready() }, /listen must be \{ port: 0-65535, host\?: "0\.0\.0\.0" \}/)
     await app.close()
+  }
+})
+
+t.test('listen: an app that is only inject()ed binds no probe port; it binds when the app listens', async (t) => {
+  const probePort = await closedPort()
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(healthPlugin, { ...base, listen: { port: probePort, host: '127.0.0.1' } })
+  await app.ready()
+  t.equal((await app.inject('/health/ready')).statusCode, 200)
+  t.equal(await get(probePort, '/health/ready').then(() => 'answered', () => 'closed'), 'closed', 'ready() and inject(): no port bound')
+  await listen(app, probePort)
+  t.equal((await get(probePort, '/health/ready')).status, 200, 'listen(): the probe port answers')
+})
+
+t.test('a second registration that would build a second service is refused before it opens anything, pointing at service:', async (t) => {
+  const hung = await hungServer()
+  t.teardown(() => hung.close())
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(healthPlugin, base)
+  await t.rejects(async () => {
+    await app.register(healthPlugin, { prefix: '/other/health', database: `mysql://u@127.0.0.1:${hung.port}/x`, botssys: '/', usersys: '/' })
+    await app.ready()
+  }, { code: 'FST_BOTS_HEALTH_OPTIONS', message: /service is needed for a second registration: .*\{ prefix: '\/other\/health', service: fastify\.health \}/ })
+  t.equal(hung.accepted, 0, 'no connection was opened')
+})
+
+t.test('openapi: false keeps the probe routes out of the OpenAPI document', async (t) => {
+  const { default: swagger } = await import('@fastify/swagger')
+  for (const openapi of [true, false]) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(swagger, { openapi: { info: { title: 't', version: '1' } } })
+    await app.register(healthPlugin, { ...base, openapi })
+    await app.ready()
+    const paths = Object.keys((app.swagger() as { paths?: Record<string, unknown> }).paths ?? {})
+    t.equal(paths.includes('/health/ready'), openapi, `openapi: ${String(openapi)}`)
+    t.equal((await app.inject('/health/ready')).statusCode, 200, 'the route serves either way')
   }
 })
