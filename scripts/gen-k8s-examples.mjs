@@ -1,6 +1,7 @@
 // Writes examples/k8s/*.yaml: a whole Bots deployment whose probes are exactly what
 // `bots-healthcheck probes` prints. `node scripts/gen-k8s-examples.mjs` after changing probes.
-// - webserver.yaml: the Django webserver, probed through a `bots-healthcheck serve` sidecar.
+// - webserver.yaml: the Django webserver, probed through a `bots-healthcheck serve` sidecar that
+//   watches its process (liveness) and Bots' state (readiness warnings).
 // - jobqueue.yaml: jobqueueserver and dirmonitor in one pod (dirmonitor reaches the jobqueue on
 //   localhost), each watched by a sidecar of its own: the jobqueueserver's process, answer and
 //   progress; the dirmonitor's process and what it watches.
@@ -91,9 +92,12 @@ export function manifests () {
   return {
     'webserver.yaml': [
       deployment('bots-webserver', {
-        // Readiness warns (200) on what Bots' tables say: a stale engine lock, engine runs that
-        // stopped or failed, transactions left unfinished.
-        initContainers: [sidecar('health', 9000, ['--webserver', '--writable', '--disk', '--engine-lock', '--engine-runs', '15m', '--stuck-transactions', '2h'])],
+        // Liveness watches the webserver's own process (a wedged or stopped one is restarted): the
+        // sidecar sees it with a shared process namespace. Readiness warns (200) on what Bots'
+        // tables say: a stale engine lock, engine runs that stopped or failed, transactions left
+        // unfinished.
+        shareProcessNamespace: true,
+        initContainers: [sidecar('health', 9000, ['--process', 'bots-webserver', '--webserver', '--writable', '--disk', '--engine-lock', '--engine-runs', '15m', '--stuck-transactions', '2h'])],
         containers: [{ ...bots('webserver', ['bots-webserver', `-c${CONFIG}`], 9000), ports: [{ name: 'http', containerPort: 8080 }] }]
       }),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bots-webserver' }, spec: { selector: { app: 'bots-webserver' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }

@@ -175,3 +175,51 @@ t.test('every YAML block of the README passes lint, and the exec fallback is wha
   const printed = await runCli(['probes', '--exec', '--process', 'bots-jobqueueserver', '--jobqueue'])
   t.same(parseAllDocuments(exec ?? '')[0]?.toJS(), parseAllDocuments(printed.stdout)[0]?.toJS(), 'the README\'s exec probes are what the CLI prints')
 })
+
+t.test('lint: a Bots container probed on a path that is none of ours, a liveness that depends on another container, a shell\'s script, a live route with no checks', async (t) => {
+  const opts = { timeoutMs: 500, minStartupSeconds: 150 }
+  const pod = (containers: string, init = ''): string => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  shareProcessNamespace: true
+  initContainers:${init === '' ? ' []' : `\n${init}`}
+  containers:
+${containers}`
+  const startup = 'startupProbe: {httpGet: {path: /health/startup, port: 9000}, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 1}'
+  // The fork's own manifest: /health/* on Bots' webserver, which answers any path with a 200 page.
+  const fork = lintManifests(pod(`    - name: web
+      image: bots:4
+      command: [bots-webserver, -c/config]
+      livenessProbe: {httpGet: {path: /health/, port: 8080}, periodSeconds: 30}`), opts)
+  t.match(fork, [{ level: 'warning', container: 'web', probe: 'livenessProbe', message: /the probe's path "\/health\/" is none of this package's routes/ }])
+  t.same(lintManifests(pod('    - {name: app, image: mine, command: [node, server.js], livenessProbe: {httpGet: {path: /healthz, port: 8080}}}'), opts), [], 'not a Bots container: not ours to judge')
+  const sidecar = (args: string): string => `    - name: health-dirmonitor
+      image: fastify-bots-health:0.1.0
+      restartPolicy: Always
+      args: [serve, --port, "9001", --timeout, "500", ${args}]
+      ports: [{name: hd, containerPort: 9001}]`
+  const dirmonitor = `    - name: dirmonitor
+      image: bots:4
+      command: [python3, -m, bots.dirmonitor, -c/config]
+      ${startup.replace('9000', '9001')}
+      livenessProbe: {httpGet: {path: /health/live, port: 9001}, periodSeconds: 30, timeoutSeconds: 1}`
+  t.match(lintManifests(pod(dirmonitor, sidecar('--process, bots-dirmonitor, --jobqueue')), opts), [{ level: 'warning', container: 'dirmonitor', message: /the liveness of bots-dirmonitor goes to a sidecar that checks the jobqueueserver \(--jobqueue\)/ }])
+  t.same(lintManifests(pod(dirmonitor, sidecar('--process, bots-dirmonitor, --dirmonitor')), opts), [], 'its own process alone')
+  // A shell's script is read: liveness that runs readiness is an error however it is spelled.
+  const shell = lintManifests(pod(`    - name: jq
+      image: bots:4
+      command: [bots-jobqueueserver, -c/config]
+      startupProbe: {exec: {command: [sh, -c, "bots-healthcheck --check startup --quiet"]}, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 3}
+      livenessProbe: {exec: {command: [sh, -c, "bots-healthcheck --check ready --quiet"]}, periodSeconds: 30, timeoutSeconds: 3}`), opts)
+  t.match(shell, [{ level: 'error', probe: 'livenessProbe', message: /liveness runs the ready check/ }])
+  // /health/live on a sidecar with no live check answers at once: its deadline does not count.
+  const web = `    - name: web
+      image: bots:4
+      command: [bots-webserver, -c/config]
+      ${startup}
+      livenessProbe: {httpGet: {path: /health/live, port: 9000}, periodSeconds: 30, timeoutSeconds: 1}`
+  const webSidecar = (args: string): string => `    - {name: health, image: fastify-bots-health:0.1.0, restartPolicy: Always, args: [serve, --port, "9000", --timeout, "1000", ${args}], ports: [{containerPort: 9000}]}`
+  t.same(lintManifests(pod(web, webSidecar('--webserver')), opts).filter((f) => f.probe === 'livenessProbe'), [], 'no live check: no deadline to fit')
+  t.match(lintManifests(pod(web, webSidecar('--process, bots-webserver')), opts), [{ level: 'error', probe: 'livenessProbe', message: /the check deadline \(1000 ms\) is not below timeoutSeconds \(1 s\)/ }], 'a live check: its deadline must fit')
+})

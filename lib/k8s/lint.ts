@@ -73,21 +73,33 @@ function flagOf (cmd: readonly string[], flag: string): string | undefined {
   return i >= 0 ? cmd[i + 1] : cmd.find((a) => a.startsWith(flag + '='))?.slice(flag.length + 1)
 }
 
-/** The `--timeout` of a `bots-healthcheck serve` sidecar listening on `port`, if the pod has one. */
-function sidecarDeadline (pod: PodSpec, port: number | string | undefined): { found: boolean, deadlineMs?: number } {
+/** The `--timeout` and the arguments of a `bots-healthcheck serve` sidecar listening on `port`, if the pod has one. */
+function sidecarDeadline (pod: PodSpec, port: number | string | undefined): { found: boolean, deadlineMs?: number, args?: string[] } {
   const all = [...(pod.containers ?? []), ...(pod.initContainers ?? [])]
   const owner = all.find((c) => (c.ports ?? []).some((p) => p.containerPort === port || (p.name !== undefined && p.name === port)))
   if (owner === undefined) return { found: typeof port === 'number' }
   const cmd = [...(owner.command ?? []), ...(owner.args ?? [])].map(String)
   if (!cmd.includes('serve')) return { found: true }
   const t = flagOf(cmd, '--timeout')
-  return { found: true, ...(t !== undefined && /^\d+$/.test(t) ? { deadlineMs: Number(t) } : {}) }
+  return { found: true, args: cmd, ...(t !== undefined && /^\d+$/.test(t) ? { deadlineMs: Number(t) } : {}) }
+}
+
+/** The Bots process a container runs (`bots-webserver`, … by console script or `-m bots.…`), if any. */
+function botsProcess (c: Container): string | undefined {
+  const cmd = [...(c.command ?? []), ...(c.args ?? [])].map(String)
+  // The program: the first word, or a Python interpreter's `-m` module or script.
+  let program = cmd[0] ?? ''
+  if (/(^|\/)python[\d.]*$/.test(program)) {
+    const m = cmd.indexOf('-m')
+    program = m >= 0 ? `-m ${cmd[m + 1] ?? ''}` : cmd.slice(1).find((a) => !a.startsWith('-')) ?? ''
+  }
+  const found = /^-m bots\.(webserver|jobqueueserver|dirmonitor|engine)$/.exec(program) ?? /(?:^|\/)bots-(webserver|jobqueueserver|dirmonitor|engine)(?:\.py)?$/.exec(program)
+  return found === null ? undefined : `bots-${found[1] as string}`
 }
 
 /** Bots' engine: its console script (`bots-engine`, by any path) or `python -m bots.engine`. */
 function runsEngine (c: Container): boolean {
-  const cmd = [...(c.command ?? []), ...(c.args ?? [])].map(String)
-  return cmd.some((a, i) => /(^|\/)bots-engine(\.py)?$/.test(a) || (a === 'bots.engine' && cmd[i - 1] === '-m'))
+  return botsProcess(c) === 'bots-engine'
 }
 
 /**
@@ -108,19 +120,24 @@ function lintEngineHook (c: Container, grace: number): { level: Finding['level']
 }
 
 /** What a probe asks: `live`, `ready`, `startup`, or undefined when it is not recognisably ours. */
-function target (p: Probe): { check?: string, deadlineMs?: number, exec: boolean } {
+function target (p: Probe): { check?: string, deadlineMs?: number, exec: boolean, args?: string[] } {
   if (p.httpGet !== undefined) {
     const path = p.httpGet.path ?? '/'
     const m = /\/(live|livez|ready|readyz|startup|startupz)(\/|$|\?)/.exec(path)
     return { check: m?.[1]?.replace(/z$/, ''), exec: false }
   }
-  const cmd = (p.exec?.command ?? []).map(String)
+  const raw = (p.exec?.command ?? []).map(String)
+  // A shell's script (`[sh, -c, "bots-healthcheck --check ready"]`) is read as its words.
+  const cmd = /(^|\/)(ba|da)?sh$/.test(raw[0] ?? '') && raw[1] === '-c' ? raw.slice(2).join(' ').split(/\s+/).filter(Boolean) : raw
   const at = (flag: string): string | undefined => flagOf(cmd, flag)
   const url = at('--url')
   const check = url !== undefined ? /\/(live|ready|startup)(\/|$|\?)/.exec(url)?.[1] : at('--check') ?? (cmd.some((a) => /bots-healthcheck/.test(a)) ? 'live' : undefined)
   const t = at('--timeout')
-  return { check, deadlineMs: t !== undefined && /^\d+$/.test(t) ? Number(t) : undefined, exec: true }
+  return { check, deadlineMs: t !== undefined && /^\d+$/.test(t) ? Number(t) : undefined, exec: true, args: cmd }
 }
+
+/** Liveness that runs a check (`--process`, `--jobqueue`): only then does its deadline count. */
+const LIVE_CHECK_FLAGS = ['--process', '--jobqueue', '--jobqueue-stall']
 
 export function lintManifests (text: string, o: LintOptions): Finding[] {
   const docs = parseAllDocuments(text)
@@ -180,12 +197,24 @@ export function lintManifests (text: string, o: LintOptions): Finding[] {
       for (const [name, p] of probes) {
         if (p === undefined) continue
         const tg = target(p)
-        if (tg.check === undefined) continue
+        const bots = botsProcess(c)
+        if (tg.check === undefined) {
+          // Bots' webserver answers any path with its catch-all page, a 200 whatever its state.
+          if (bots !== undefined && p.httpGet !== undefined) warn(name, `the probe's path ${JSON.stringify(p.httpGet.path ?? '/')} is none of this package's routes (…/live, …/ready, …/startup): on a Bots container it tells nothing (the webserver answers any path with a 200 page)`)
+          continue
+        }
         let deadline = tg.deadlineMs ?? o.timeoutMs
         if (p.httpGet !== undefined) {
           const side = sidecarDeadline(pod, p.httpGet.port)
+          // Liveness restarts this container: it must not fail for another one's sake.
+          if (name === 'livenessProbe' && bots !== undefined && bots !== 'bots-jobqueueserver' && side.args?.includes('--jobqueue') === true) {
+            warn(name, `the liveness of ${bots} goes to a sidecar that checks the jobqueueserver (--jobqueue): a jobqueue outage restarts this healthy container. Give its sidecar the checks of ${bots} alone (--process ${bots})`)
+          }
           if (!side.found) error(name, `the probe targets port ${JSON.stringify(p.httpGet.port)}, which no container of the pod names: the kubelet cannot resolve it`)
           if (side.deadlineMs !== undefined) deadline = side.deadlineMs
+          if (tg.check === 'live' && !LIVE_CHECK_FLAGS.some((f) => side.args?.includes(f) === true)) deadline = 0
+        } else if (tg.check === 'live' && !LIVE_CHECK_FLAGS.some((f) => tg.args?.includes(f) === true)) {
+          deadline = 0
         }
         if (name === 'livenessProbe' && tg.check !== 'live') {
           error(name, `liveness runs the ${tg.check} check, which depends on the database: an outage would restart every pod. Point it at /health/live (or --check live)`)
