@@ -83,8 +83,8 @@ for (const { label, bin } of nodeLines()) {
         t.equal(sqlite.code, 0, `node:sqlite: ${sqlite.stdout}${sqlite.stderr}`)
         t.equal(sqlite.stderr, '', 'no experimental warning')
       } else {
-        t.equal(sqlite.code, 1, 'Node 20 has no node:sqlite and the folder no better-sqlite3')
-        t.match(sqlite.stdout, /SQLite needs Node 22\.13 or later \(node:sqlite\), or better-sqlite3 12/)
+        t.equal(sqlite.code, 2, 'Node 20 has no node:sqlite and the folder no better-sqlite3: an error, said whole')
+        t.match(sqlite.stderr, /^bots-healthcheck: error: database is SQLite, and SQLite needs Node 22\.13 or later \(node:sqlite\), or better-sqlite3 12 on Node [\d.]+: run `npm install better-sqlite3@12` \(/)
       }
       const down = await run(bin, ['--check', 'ready', '--config-dir', e.configDir, '--database-url', `mysql://u:pw-Secret1@127.0.0.1:${await closedPort()}/x`, '--json'])
       t.equal(down.code, 1)

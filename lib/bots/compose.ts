@@ -1,7 +1,7 @@
 import type { Check } from '../check.js'
 import type { DatabaseAdapter } from '../db/adapter.js'
 import { resolveDatabase } from '../db/resolve.js'
-import { sqliteAdapter } from '../db/sqlite.js'
+import { sqliteAdapter, sqliteDriverProblem } from '../db/sqlite.js'
 import { HealthOptionsError } from '../errors.js'
 import { buildService, type HealthService } from '../service.js'
 import { resolveServiceSettings, type ServiceSettings } from '../service-options.js'
@@ -41,6 +41,13 @@ export async function buildBotsHealth (o: ResolvedBotsOptions): Promise<HealthSe
   const clock = o.service.clock
   const config = resolveBotsConfig(o, clock !== undefined ? () => clock.now() : undefined)
   const db = await databaseOf(o, config)
+  if (db.kind === 'sqlite') {
+    const problem = await sqliteDriverProblem()
+    if (problem !== undefined) {
+      await db.close?.()
+      throw new HealthOptionsError('database', `is SQLite, and ${problem}`)
+    }
+  }
   const checks = botsChecks(config, db, { requiredTables: o.requiredTables, databaseOnly: o.databaseOnly, freshVolume: o.freshVolume, engineLock: o.worker.engineLock, engineRunsMs: o.worker.engineRunsMs, stuckTransactionsMs: o.worker.stuckTransactionsMs })
   // Database-only readiness runs the database alone: the worker checks stay out of it too.
   const worker = workerChecks(config, o.worker, clock !== undefined ? () => clock.now() : undefined)

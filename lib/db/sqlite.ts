@@ -68,6 +68,19 @@ async function loadDriver (): Promise<Opener> {
   return await driver
 }
 
+/**
+ * Why SQLite cannot be used here (no node:sqlite and no better-sqlite3), or undefined when it can:
+ * said when the service is built, as a missing mysql2 or pg is, not at the first probe.
+ */
+export async function sqliteDriverProblem (): Promise<string | undefined> {
+  try {
+    await loadDriver()
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
 /** SQLITE_BUSY, as either driver reports it: another process holds a lock. */
 function isBusy (err: unknown): boolean {
   const e = err as { code?: unknown, errcode?: unknown, message?: unknown }
