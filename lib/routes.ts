@@ -84,13 +84,24 @@ export function addProbeRoutes (fastify: FastifyInstance, service: HealthService
       exclude: { type: 'array', items: { type: 'string' }, description: 'Leave this check out (repeatable); an unknown name is a 400' }
     }
   }
-  function responses (reportId: string, codes: number[]) {
-    const content = {
-      'application/json': { schema: ref(reportId) },
-      'application/health+json': { schema: ref('BotsHealthHealthJson') },
+  /** The statuses each code answers with, so that a 200 documents a healthy body and a 503 an unhealthy one. */
+  const STATUSES: Record<string, { 200: string[], 503: string[] }> = {
+    BotsHealthLiveReport: { 200: ['ok'], 503: ['not_alive'] },
+    BotsHealthReadyReport: { 200: ['ready'], 503: ['not_ready'] },
+    BotsHealthStartupReport: { 200: ['started'], 503: ['starting'] },
+    BotsHealthHealthJson: { 200: ['pass', 'warn'], 503: ['fail'] }
+  }
+  const withStatus = (id: string, code: 200 | 503) => ({ allOf: [ref(id), { type: 'object', properties: { status: { enum: STATUSES[id]?.[code] } } }] })
+  function responses (reportId: string, codes: (200 | 503)[], badRequest: boolean) {
+    const content = (code: 200 | 503) => ({
+      'application/json': { schema: withStatus(reportId, code) },
+      'application/health+json': { schema: withStatus('BotsHealthHealthJson', code) },
       'text/plain': { schema: ref('BotsHealthVerboseText') }
-    }
-    return Object.fromEntries([...codes.map((c) => [c, { description: c === 200 ? 'Healthy' : 'Unhealthy', content }]), [400, { description: 'Bad Request', content: { 'application/json': { schema: ref('BotsHealthProbeError') } } }]])
+    })
+    return Object.fromEntries([
+      ...codes.map((c) => [c, { description: c === 200 ? 'Healthy' : 'Unhealthy', content: content(c) }]),
+      ...(badRequest ? [[400, { description: 'Bad Request', content: { 'application/json': { schema: ref('BotsHealthProbeError') } } }]] : [])
+    ])
   }
 
   const probes = directProbes(service)
@@ -103,7 +114,8 @@ export function addProbeRoutes (fastify: FastifyInstance, service: HealthService
       summary,
       produces: ['application/json', 'application/health+json', 'text/plain'],
       ...(name === 'live' ? {} : { querystring }),
-      response: responses(reportId, name === 'live' ? [200] : [200, 503])
+      // Liveness takes no query (nothing to exclude: a 400 never comes) and fails only with checks.
+      response: name === 'live' ? responses(reportId, service.checks.live.length > 0 ? [200, 503] : [200], false) : responses(reportId, [200, 503], true)
     }, (req, reply) => {
       const query = req.query as { verbose?: string, exclude?: string[] }
       const format = formatOf(query.verbose, req.headers.accept)

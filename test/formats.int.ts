@@ -122,6 +122,15 @@ t.test('the OpenAPI document validates and matches real responses of every route
     }
   }
   t.equal(validated, ROUTES.length * FORMATS.length * 2)
+  // Each code documents its own bodies: a 200 never shows a not_ready one (Swagger UI's example).
+  const ready200 = ajv.compile(api.paths['/health/ready']?.get?.responses['200']?.content?.['application/json']?.schema ?? {})
+  const ready503 = ajv.compile(api.paths['/health/ready']?.get?.responses['503']?.content?.['application/json']?.schema ?? {})
+  const body = (await fastify.inject('/health/ready')).json() as Record<string, unknown>
+  t.ok(ready200(body))
+  t.notOk(ready200({ ...body, status: 'not_ready' }), 'a 200 does not document a not_ready body')
+  t.notOk(ready503(body), 'nor a 503 a ready one')
+  const live = api.paths['/health/live']?.get?.responses ?? {}
+  t.same(Object.keys(live).sort(), ['200'], 'liveness without a check: 200 only, and no 400 (it takes no query)')
 })
 
 t.test('Accept is negotiated as RFC 9110 says: case-insensitive, q-values, wildcards; text/plain gets the verbose text', async (t) => {
