@@ -223,3 +223,22 @@ ${containers}`
   t.same(lintManifests(pod(web, webSidecar('--webserver')), opts).filter((f) => f.probe === 'livenessProbe'), [], 'no live check: no deadline to fit')
   t.match(lintManifests(pod(web, webSidecar('--process, bots-webserver')), opts), [{ level: 'error', probe: 'livenessProbe', message: /the check deadline \(1000 ms\) is not below timeoutSeconds \(1 s\)/ }], 'a live check: its deadline must fit')
 })
+
+t.test('the README\'s bots.ini for the examples\' layout puts botssys and usersys on the data volume, as Bots and the probes read it', async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const ini = /```ini\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('What bots.ini must hold for this layout')))?.[1] ?? ''
+  const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'layout-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'config'))
+  writeFileSync(join(dir, 'config', 'bots.ini'), `[settings]\n${ini}`)
+  const { loadBotsEnvironment } = await import('../lib/bots/environment.js')
+  const env = loadBotsEnvironment(join(dir, 'config'))
+  t.equal(env.configError, undefined)
+  t.equal(env.botssys, '/home/bots/.bots/botssys')
+  t.equal(env.usersys, '/home/bots/.bots/usersys')
+  const mounts = parseAllDocuments(readFileSync(new URL('../examples/k8s/engine.yaml', import.meta.url), 'utf8'))[0]?.toJS() as unknown
+  t.match(JSON.stringify(mounts), /"mountPath":"\/home\/bots\/\.bots"/, 'the volume the examples mount')
+  t.match(JSON.stringify(mounts), /"mountPath":"\/config"/)
+})
