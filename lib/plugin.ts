@@ -16,9 +16,19 @@ import type { HealthService } from './service.js'
 
 export type { HealthPluginOptions } from './plugin-options.js'
 
+// In this file, which index.d.ts reaches, so that users' code sees them (a route config typed in
+// routes.ts alone never reached their editor).
 declare module 'fastify' {
   interface FastifyInstance {
     health: HealthService
+  }
+  interface FastifyContextConfig {
+    /** True on this plugin's probe routes: an auth hook can let them through. */
+    healthProbe?: boolean
+    /** False on the probe routes and /metrics: @fastify/otel makes no span for them. */
+    otel?: boolean
+    /** True on the metrics route. */
+    healthMetrics?: boolean
   }
 }
 

@@ -10,17 +10,6 @@ import { statusCode } from './writers/status.js'
 // The probe routes of a service: ping, live, ready, startup and one route per check, with their
 // schemas for documentation and OpenAPI. Used by the plugin on the app and by the probe server.
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** True on this plugin's probe routes: an auth hook can let them through. */
-    healthProbe?: boolean
-    /** False on the probe routes and /metrics: @fastify/otel makes no span for them. */
-    otel?: boolean
-    /** True on the metrics route. */
-    healthMetrics?: boolean
-  }
-}
-
 export interface RouteOptions {
   readonly prefix: string
   readonly routeLogLevel: LogLevel
