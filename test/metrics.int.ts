@@ -77,6 +77,12 @@ t.test('a scrape runs no check; 500 concurrent probes inside one TTL count one a
   t.equal(sample(text, 'kubernetes_healthchecks_total{name="database",type="readyz",status="success"}'), 1, '500 probes, one database run')
   t.equal(sample(text, 'kubernetes_healthchecks_total{name="counted",type="readyz",status="success"}'), 1)
   t.equal(runs, 1)
+  // The plugin's exposition, to both oracles as serve's.
+  if (PROMTOOL !== undefined) t.same(promtoolCheckMetrics(text), { code: 0, output: '' }, 'promtool: the plugin\'s /metrics')
+  if (PYTHON_PROM !== undefined) {
+    const om = await app.inject({ url: '/metrics', headers: { accept: 'application/openmetrics-text' } })
+    t.ok(parseOpenMetrics(om.body).some((f) => f.name === 'kubernetes_healthchecks'), 'prometheus_client: the plugin\'s OpenMetrics')
+  }
 })
 
 t.test('statuses: success, warn and error are counted apart; the gauge is 1 for a warning, 0 for a failure; a failure keeps its measures', async (t) => {
