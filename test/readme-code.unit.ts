@@ -36,3 +36,16 @@ t.test('the README\'s JavaScript blocks compile as TypeScript against the packag
   t.equal(out.code, 0, out.text.split('\n').slice(0, 12).join('\n'))
   t.equal(files.length, blocks.length)
 })
+
+t.test('the README\'s JSON bodies are what the schemas allow', async (t) => {
+  const { schemaErrors } = await import('./helpers/schema.js')
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] as string) as { check?: string })
+  t.ok(blocks.length >= 1)
+  const ids: Record<string, string> = { liveness: 'BotsHealthLiveReport', readiness: 'BotsHealthReadyReport', startup: 'BotsHealthStartupReport' }
+  for (const body of blocks) {
+    const id = ids[body.check ?? '']
+    t.ok(id, `a report: ${JSON.stringify(body).slice(0, 60)}`)
+    if (id !== undefined) t.equal(schemaErrors(id, body), '', `valid against ${id}`)
+  }
+})
