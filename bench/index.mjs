@@ -15,6 +15,8 @@ import autocannon from 'autocannon'
 import { createPool } from 'mysql2/promise'
 import { createDemoEnv } from '../scripts/create-demo-env.mjs'
 import { benchCli } from './cli.mjs'
+import { benchLines } from './node-lines.mjs'
+import { benchServe, SIDECAR_ENV } from './serve.mjs'
 import { installSize } from './install-size.mjs'
 import { fmt, median, table, verdict } from './lib.mjs'
 
@@ -88,9 +90,6 @@ function startServer (variant, env) {
     child.once('exit', (code) => reject(new Error(`server ${variant} exited with ${code}`)))
   })
 }
-
-/** What examples/sidecar.Dockerfile sets: glibc keeps one arena and gives freed memory back. */
-const SIDECAR_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '65536' }
 
 /** `bots-healthcheck serve` (the sidecar) in a process of its own, on the same core as the others. */
 async function startServe (env, args) {
@@ -349,12 +348,17 @@ try {
     await Promise.all(servers.splice(0).map((s) => s.stop()))
   }
 
-  // 6. CLI cold start
+  // 5b. serve on each Node line: memory after 10,000 probes, CPU per pod-hour
+  log('\n## 5b. bots-healthcheck serve on each Node line: memory after 10,000 probes, CPU per pod-hour\n')
+  const serveLines = await benchServe({ lines: benchLines(log), configDir, dbUrl: db.url, smoke, log })
+  results.serveLines = serveLines
+  targets.push(...serveLines.targets)
+
+  // 6. the exec probe's cost, per Node line
+  log('\n## 6. the exec probe (CLI) against `node -e 0`\n')
   const cli = await benchCli({ runs: smoke ? 2 : 20, log })
   results.cli = cli
-  targets.push(['CLI live ≤ 1.2× node -e 0', fmt(cli.live), verdict(cli.live <= 1.2)])
-  targets.push(['CLI startup (SQLite) ≤ 1.6× node -e 0', fmt(cli.startup), verdict(cli.startup <= 1.6)])
-  targets.push(['CLI peak RSS ≤ 60 MiB', fmt(cli.rss, 1), verdict(cli.rss <= 60)])
+  targets.push(...cli.targets)
 
   // 7. what installing the package adds to an app that has Fastify
   if (!smoke) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { errorText } from './error-text.js'
 import type { HealthService } from './service.js'
+import { monotonicMs } from './monotonic.js'
 
 // The drain, one implementation for the plugin and `serve`: readiness turns 503 at once, and
 // the close waits until the drain delay has passed since the drain began, whoever began it (a
@@ -13,7 +14,7 @@ export interface Drain {
   over (): Promise<void>
 }
 
-export function createDrain (service: Pick<HealthService, 'beginDrain'>, delayMs: number, now: () => number = () => performance.now()): Drain {
+export function createDrain (service: Pick<HealthService, 'beginDrain'>, delayMs: number, now: () => number = monotonicMs): Drain {
   let endsAt: number | undefined
   const begin = (): void => {
     service.beginDrain()

@@ -1,5 +1,6 @@
 import { abortError } from './check.js'
 import { errorCodes } from './errors.js'
+import { monotonicMs } from './monotonic.js'
 
 // The file-system calls of the checks (stat, access, statfs, open) run in libuv's thread pool,
 // four threads shared with the whole process: DNS lookups, the app's own file reads, zlib. On a
@@ -41,7 +42,7 @@ export function notAnswered (err: unknown, signal: AbortSignal): boolean {
 }
 
 function stuckError (what: string): FsStuckError {
-  const now = performance.now()
+  const now = monotonicMs()
   const oldest = [...state.held].sort((a, b) => a.since - b.since)[0]
   const age = oldest === undefined ? 0 : Math.round((now - oldest.since) / 1000)
   return new FsStuckError(`${what}: not checked: ${state.held.size} earlier file-system calls have not returned (${oldest?.what ?? '?'} for ${age} s): the volume does not answer`)
@@ -49,12 +50,12 @@ function stuckError (what: string): FsStuckError {
 
 function acquire (what: string, signal: AbortSignal): Slot | Promise<Slot> {
   const take = (): Slot => {
-    const slot = { what, since: performance.now() }
+    const slot = { what, since: monotonicMs() }
     state.held.add(slot)
     return slot
   }
   if (state.held.size < FS_SLOTS) return take()
-  const now = performance.now()
+  const now = monotonicMs()
   if ([...state.held].every((s) => now - s.since >= STUCK_MS)) throw stuckError(what)
   if (signal.aborted) throw abortError(signal)
   return new Promise<Slot>((resolve, reject) => {

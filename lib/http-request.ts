@@ -1,8 +1,8 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import type { IncomingHttpHeaders } from 'node:http'
 
 // The one HTTP client: a check's request (the webserver, the jobqueueserver, a URL of yours) and
-// the CLI's `--url` both go through it.
+// the CLI's `--url` both go through it. node:http and node:https are loaded on the first request:
+// https brings TLS and crypto, 10 ms of an exec probe's start that needs neither.
 
 export interface HttpAnswer {
   statusCode: number
@@ -26,10 +26,10 @@ export interface HttpRequestOptions {
  * One request on a fresh connection (no agent, so nothing lingers), given up when `signal`
  * aborts. Redirects are not followed.
  */
-export function httpOnce (url: URL, o: HttpRequestOptions): Promise<HttpAnswer> {
+export async function httpOnce (url: URL, o: HttpRequestOptions): Promise<HttpAnswer> {
   const maxBody = o.maxBody ?? 64 * 1024
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest
-  return new Promise((resolve, reject) => {
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
+  return await new Promise((resolve, reject) => {
     const req = request(url, {
       method: o.method ?? 'GET',
       agent: false,

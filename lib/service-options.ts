@@ -36,7 +36,7 @@ export interface ServiceSettings {
   secrets?: readonly string[]
   /** Told once when a probe turns unhealthy, and once when it recovers. */
   logger?: HealthLogger
-  /** The monotonic clock (`now`) and the wall clock (`wallNow`). Default `performance.now`, `Date.now`. */
+  /** The monotonic clock (`now`) and the wall clock (`wallNow`). Default a monotonic clock (`process.hrtime`), `Date.now`. */
   clock?: Clock
   /** The deadline's timers. Default the global `setTimeout`/`clearTimeout`. */
   timers?: Timers

@@ -18,6 +18,7 @@ import { dirmonitorCheck } from './dirmonitor.js'
 import { JobWatch, jobqueueCheck } from './jobqueue.js'
 import { stuckTransactionsCheck } from './transactions.js'
 import { BOTS_DEFAULTS, type ResolvedWorkerOptions } from './options.js'
+import { monotonicMs } from '../monotonic.js'
 
 // Which checks each probe runs for a Bots deployment, made from its layout and made again when
 // bots.ini changes what they depend on.
@@ -80,7 +81,7 @@ function endpointPort (layout: BotsLayout, name: 'jobqueue' | 'webserver', given
  * The checks that watch a Bots process beside this one, and which probe each belongs to. `now` is
  * the monotonic clock the job queue's waiting jobs are timed by (the service's).
  */
-export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>, now: () => number = () => performance.now()): { live: Check[], ready: Check[], startup: Check[] } {
+export function workerChecks (c: BotsConfig, o: Partial<ResolvedWorkerOptions>, now: () => number = monotonicMs): { live: Check[], ready: Check[], startup: Check[] } {
   const live: Check[] = []
   const ready: Check[] = []
   const startup: Check[] = []

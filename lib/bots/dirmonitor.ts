@@ -1,5 +1,5 @@
 import { constants, type Dir } from 'node:fs'
-import { access, lstat, opendir, stat, statfs } from 'node:fs/promises'
+import { access, lstat, opendir, stat, statfs } from '../fs-calls.js'
 import { basename, dirname, join, resolve } from 'node:path'
 import { type Check, CheckFailure, type CheckOutcome } from '../check.js'
 import { gatedFs, notAnswered } from '../fs-gate.js'
@@ -7,6 +7,7 @@ import type { BotsEnvironment } from './environment.js'
 import { fnmatchRegExp } from './fnmatch.js'
 import { pythonBoolean } from './ini.js'
 import { minutes } from './tables.js'
+import { monotonicMs } from '../monotonic.js'
 
 // Bots' dirmonitor watches the `path` of each `[dirmonitorN]` section of bots.ini (`filemask`,
 // default `*`; `recursive`, default False) with inotify and queues the section's `route` when a
@@ -120,7 +121,7 @@ async function scan (w: WatchedDirectory, o: { staleMs: number, now: number, unt
     }
     try {
       for (;;) {
-        if (found.scanned >= o.entriesLeft || performance.now() >= o.until) {
+        if (found.scanned >= o.entriesLeft || monotonicMs() >= o.until) {
           found.cut = true
           return
         }
@@ -183,7 +184,7 @@ export function dirmonitorCheck (environment: BotsEnvironment | undefined, o: { 
         if (directory && !w.files) scanned.push(w)
       }
       const now = Date.now()
-      const until = performance.now() + o.bounds.ms
+      const until = monotonicMs() + o.bounds.ms
       const found: Waiting = { count: 0, oldestMs: 0, scanned: 0, cut: false }
       for (const w of scanned) {
         if (found.cut) break

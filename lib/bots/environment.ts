@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { stat } from '../fs-calls.js'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { BotsIniError, decodeBotsIni, type IniSections, parseBotsIni } from './ini.js'
 import { gatedFs, notAnswered } from '../fs-gate.js'
 import { BoundedReadError, type ReadProblem, readBoundedFile } from '../read-bounded.js'
+import { monotonicMs } from '../monotonic.js'
 
 export { BotsIniError, parseBotsIni }
 export type { IniSections }
@@ -164,7 +165,7 @@ function identityNow (iniPath: string): string {
  */
 export function watchBotsEnvironment (configDir: string, overrides: { botssys?: string | undefined, usersys?: string | undefined } = {}, o: { intervalMs?: number, now?: () => number } = {}): BotsConfigWatch {
   const intervalMs = o.intervalMs ?? BOTS_INI_RECHECK_MS
-  const now = o.now ?? (() => performance.now())
+  const now = o.now ?? (monotonicMs)
   const iniPath = join(resolve(configDir), 'bots.ini')
   // The identity is taken before the read: a change in between is seen at the next look.
   let seen = identityNow(iniPath)

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
+import { access, stat } from '../fs-calls.js'
 import { join } from 'node:path'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'

@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises'
+import { statfs } from '../fs-calls.js'
 import type { Check, CheckOutcome } from '../check.js'
 import { CheckFailure } from '../check.js'
 import { gatedFs, notAnswered } from '../fs-gate.js'

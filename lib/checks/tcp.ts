@@ -1,4 +1,3 @@
-import { connect } from 'node:net'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
 import { describeNetError } from '../describe-error.js'
@@ -11,8 +10,10 @@ export function tcpCheck (host: string, port: number, o: { name?: string } = {})
   const name = o.name ?? 'tcp'
   return {
     name,
-    run (signal) {
-      return new Promise<void>((resolve, reject) => {
+    async run (signal) {
+      // node:net on the first run, not at import: an exec probe that opens no socket skips it.
+      const { connect } = await import('node:net')
+      await new Promise<void>((resolve, reject) => {
         const socket = connect({ host, port, signal })
         socket.once('connect', () => { socket.destroy(); resolve() })
         socket.once('error', (err) => { socket.destroy(); reject(new CheckFailure(describeNetError(err, `${name}: connect to ${host}:${port}`))) })

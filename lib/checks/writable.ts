@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { type FileHandle, open, unlink } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check.js'
@@ -27,6 +26,8 @@ const NO_TMPFILE = new Set(['EOPNOTSUPP', 'ENOTSUP', 'EISDIR', 'EINVAL'])
  * (the kubelet kills exec probes that pass timeoutSeconds) leaves nothing behind.
  */
 async function unnamedFile (dir: string): Promise<FileHandle> {
+  // node:fs/promises (a FileHandle closes itself if lost) only when this opt-in check runs.
+  const { open, unlink } = await import('node:fs/promises')
   if (O_TMPFILE !== undefined) {
     try {
       return await open(dir, O_TMPFILE | constants.O_WRONLY, 0o600)
@@ -34,6 +35,8 @@ async function unnamedFile (dir: string): Promise<FileHandle> {
       if (!NO_TMPFILE.has((err as NodeJS.ErrnoException).code ?? '')) throw err
     }
   }
+  // node:crypto only here, on file systems without O_TMPFILE: loading it costs 6 ms.
+  const { randomBytes } = await import('node:crypto')
   const file = join(dir, `.fastify-bots-health-${process.pid}-${randomBytes(4).toString('hex')}`)
   const handle = await open(file, 'wx', 0o600)
   try {

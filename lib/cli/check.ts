@@ -3,6 +3,7 @@ import { healthOptions } from './options.js'
 import { isHealthy as healthy } from '../writers/status.js'
 import { EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from '../writers/text.js'
 import type { CliIo } from './io.js'
+import { monotonicMs } from '../monotonic.js'
 
 async function liveReport (args: Args, env: NodeJS.ProcessEnv): Promise<Report> {
   if (args.process === undefined && !args.jobqueue) {
@@ -50,7 +51,7 @@ export async function checkCommand (args: Args, env: NodeJS.ProcessEnv, io: CliI
  */
 async function waitFor (run: () => Promise<Report>, budgetMs: number, args: Args, io: CliIo): Promise<Report> {
   // The monotonic clock: a wall clock stepped back an hour must not make the wait an hour longer.
-  const now = (): number => performance.now()
+  const now = monotonicMs
   const started = now()
   let last = ''
   for (;;) {

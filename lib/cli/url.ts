@@ -3,6 +3,7 @@ import { redact, safeUrl } from '../redact.js'
 import { EXIT_ERROR, EXIT_HEALTHY, EXIT_UNHEALTHY, type Report, render } from '../writers/text.js'
 import { type Args, CLI_DEFAULTS } from './args.js'
 import type { CliIo } from './io.js'
+import { monotonicMs } from '../monotonic.js'
 
 export interface UrlProbeResult {
   check: 'url'
@@ -22,9 +23,9 @@ export interface UrlProbeResult {
  * certificate is not verified unless asked, as the kubelet does not.
  */
 export async function probeUrl (url: string, timeoutMs: number, options: { strictTls?: boolean } = {}): Promise<UrlProbeResult> {
-  const started = performance.now()
+  const started = monotonicMs()
   const shown = safeUrl(url)
-  const done = (r: Omit<UrlProbeResult, 'check' | 'url' | 'durationMs'>): UrlProbeResult => ({ check: 'url', url: shown, ...r, durationMs: Math.round(performance.now() - started) })
+  const done = (r: Omit<UrlProbeResult, 'check' | 'url' | 'durationMs'>): UrlProbeResult => ({ check: 'url', url: shown, ...r, durationMs: Math.round(monotonicMs() - started) })
   let u: URL
   try {
     u = new URL(url)

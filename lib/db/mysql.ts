@@ -1,6 +1,7 @@
 import type { DatabaseAdapter, TableList } from './adapter.js'
 import { abortError } from './adapter.js'
 import { HealthOptionsError } from '../errors.js'
+import { monotonicMs } from '../monotonic.js'
 
 // Structural types of what we use of mysql2, so that either flavour of pool fits.
 interface CoreConnection {
@@ -65,7 +66,7 @@ export function mysqlAdapter (pool: MysqlPoolLike, options: { owned?: boolean, s
   function connection (signal: AbortSignal, cb: (err: Error | null, conn?: CoreConnection) => void): void {
     core!.getConnection((err, conn) => {
       if (err || conn === undefined) return cb(err ?? new Error('no connection'))
-      const now = performance.now()
+      const now = monotonicMs()
       const at = born.get(conn)
       if (at === undefined) {
         born.set(conn, now)

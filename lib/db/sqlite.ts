@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { stat } from '../fs-calls.js'
 import { createRequire } from 'node:module'
 import type { DatabaseAdapter } from './adapter.js'
 import { abortError } from './adapter.js'

@@ -1,6 +1,7 @@
 import { type Check, CheckFailure, type Measures, measuresOf, warningOf } from '../check.js'
 import { errorText, safeGet } from '../error-text.js'
 import { cut, redact } from '../redact.js'
+import { monotonicMs } from '../monotonic.js'
 
 // The check runner: one check at a time under a deadline, at most one attempt in flight per
 // check, and the last result reused for a short TTL. Its results are raw (passed or not, the
@@ -93,7 +94,7 @@ export function stuckAfterMs (timeoutMs: number): number {
   return Math.max(30_000, timeoutMs * 20)
 }
 
-const realClock: Clock = { now: () => performance.now(), wallNow: Date.now }
+const realClock: Clock = { now: monotonicMs, wallNow: Date.now }
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
