@@ -71,37 +71,20 @@ async function pgDatabase (log) {
   return { url: u.toString(), password: hasPassword(url), drop: async () => { await admin.query(`DROP DATABASE IF EXISTS ${name}`); await admin.end() } }
 }
 
-/** One Node line: every command in turn, `runs` times, after a warm-up that fills the caches. */
-function benchLine (line, { runs, configDir, mysql, pg, dir }) {
+/**
+ * Every command in turn on one binary, `runs` times, after a warm-up (commands marked `first`
+ * before the others): median wall ms, median peak RSS MiB, and the median of the pairwise ratios
+ * to the first command. Each runs in a clean environment: PATH, HOME and the command's own `env`.
+ */
+export function timeInterleaved (bin, commands, { runs, dir }) {
   const preload = join(dir, 'rss.cjs')
   const rssFile = join(dir, 'rss.txt')
   writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)))\n`)
-  const cacheOf = (group) => join(dir, `cache-${line.major}-${group}`)
-  const check = (c, ...more) => [cli, '--check', c, '--quiet', '--config-dir', configDir, ...more]
-  const commands = [
-    { name: 'node -e 0', args: ['-e', '0'] },
-    { name: '--check live', key: 'live', args: [cli, '--check', 'live', '--quiet'], group: 'sqlite' },
-    { name: '--check startup, SQLite', key: 'startupSqlite', args: check('startup'), group: 'sqlite', first: true },
-    { name: '--check ready, SQLite', key: 'sqlite', args: check('ready'), group: 'sqlite' },
-    ...(mysql === undefined
-      ? []
-      : [
-          { name: '--check startup, MariaDB', args: check('startup', '--database-url', mysql.url), group: 'mysql', first: true },
-          { name: `--check ready, MariaDB${mysql.password ? '' : ' (no password)'}`, key: 'mysql', args: check('ready', '--database-url', mysql.url), group: 'mysql' },
-          { name: '--check ready, MariaDB, cache off', key: 'mysqlNoCache', args: check('ready', '--database-url', mysql.url), env: { NODE_DISABLE_COMPILE_CACHE: '1' } }
-        ]),
-    ...(pg === undefined
-      ? []
-      : [
-          { name: '--check startup, PostgreSQL', args: check('startup', '--database-url', pg.url), group: 'pg', first: true },
-          { name: `--check ready, PostgreSQL${pg.password ? '' : ' (no password)'}`, key: 'pg', args: check('ready', '--database-url', pg.url), group: 'pg' }
-        ])
-  ]
   const samples = commands.map(() => ({ wall: [], rss: [], codes: new Set() }))
   const once = (c, i) => {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...(c.group !== undefined ? { BOTS_HEALTHCHECK_CACHE_DIR: cacheOf(c.group) } : {}), ...c.env }
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...c.env }
     const started = process.hrtime.bigint()
-    const r = spawnSync(line.bin, ['--require', preload, ...c.args], { stdio: 'ignore', env })
+    const r = spawnSync(bin, ['--require', preload, ...c.args], { stdio: 'ignore', env, cwd: c.cwd })
     const ms = Number(process.hrtime.bigint() - started) / 1e6
     if (i !== undefined) {
       samples[i].wall.push(ms)
@@ -109,12 +92,36 @@ function benchLine (line, { runs, configDir, mysql, pg, dir }) {
       samples[i].codes.add(r.status)
     }
   }
-  // The warm-up, startup first in each cache: it fills the cache as a pod's first probe does.
   for (const c of [...commands.filter((c) => c.first === true), ...commands.filter((c) => c.first !== true)]) once(c)
   for (let n = 0; n < runs; n++) commands.forEach((c, i) => once(c, i))
   const ratio = (i) => median(samples[i].wall.map((w, k) => w / samples[0].wall[k]))
-  const rows = commands.map((c, i) => ({ name: c.name, key: c.key, wall: median(samples[i].wall), rss: median(samples[i].rss), ratio: i === 0 ? 1 : ratio(i), codes: [...samples[i].codes] }))
-  return { label: line.label, major: line.major, rows }
+  return commands.map((c, i) => ({ name: c.name, key: c.key, wall: median(samples[i].wall), rss: median(samples[i].rss), ratio: i === 0 ? 1 : ratio(i), codes: [...samples[i].codes] }))
+}
+
+/** One Node line: the exec probe's commands, the warm-up filling each database's cache first. */
+function benchLine (line, { runs, configDir, mysql, pg, dir }) {
+  const cacheOf = (group) => ({ BOTS_HEALTHCHECK_CACHE_DIR: join(dir, `cache-${line.major}-${group}`) })
+  const check = (c, ...more) => [cli, '--check', c, '--quiet', '--config-dir', configDir, ...more]
+  const commands = [
+    { name: 'node -e 0', args: ['-e', '0'] },
+    { name: '--check live', key: 'live', args: [cli, '--check', 'live', '--quiet'], env: cacheOf('sqlite') },
+    { name: '--check startup, SQLite', key: 'startupSqlite', args: check('startup'), env: cacheOf('sqlite'), first: true },
+    { name: '--check ready, SQLite', key: 'sqlite', args: check('ready'), env: cacheOf('sqlite') },
+    ...(mysql === undefined
+      ? []
+      : [
+          { name: '--check startup, MariaDB', args: check('startup', '--database-url', mysql.url), env: cacheOf('mysql'), first: true },
+          { name: `--check ready, MariaDB${mysql.password ? '' : ' (no password)'}`, key: 'mysql', args: check('ready', '--database-url', mysql.url), env: cacheOf('mysql') },
+          { name: '--check ready, MariaDB, cache off', key: 'mysqlNoCache', args: check('ready', '--database-url', mysql.url), env: { NODE_DISABLE_COMPILE_CACHE: '1' } }
+        ]),
+    ...(pg === undefined
+      ? []
+      : [
+          { name: '--check startup, PostgreSQL', args: check('startup', '--database-url', pg.url), env: cacheOf('pg'), first: true },
+          { name: `--check ready, PostgreSQL${pg.password ? '' : ' (no password)'}`, key: 'pg', args: check('ready', '--database-url', pg.url), env: cacheOf('pg') }
+        ])
+  ]
+  return { label: line.label, major: line.major, rows: timeInterleaved(line.bin, commands, { runs, dir }) }
 }
 
 export async function benchCli ({ runs = 20, log = console.log } = {}) {

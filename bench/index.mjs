@@ -15,6 +15,7 @@ import autocannon from 'autocannon'
 import { createPool } from 'mysql2/promise'
 import { createDemoEnv } from '../scripts/create-demo-env.mjs'
 import { benchCli } from './cli.mjs'
+import { benchImportCost } from './import-cost.mjs'
 import { benchLines } from './node-lines.mjs'
 import { benchServe, SIDECAR_ENV } from './serve.mjs'
 import { installSize } from './install-size.mjs'
@@ -350,7 +351,7 @@ try {
 
   // 5b. serve on each Node line: memory after 10,000 probes, CPU per pod-hour
   log('\n## 5b. bots-healthcheck serve on each Node line: memory after 10,000 probes, CPU per pod-hour\n')
-  const serveLines = await benchServe({ lines: benchLines(log), configDir, dbUrl: db.url, smoke, log })
+  const serveLines = await benchServe({ lines: benchLines(log).filter((l) => l.major >= 22), configDir, dbUrl: db.url, smoke, log })
   results.serveLines = serveLines
   targets.push(...serveLines.targets)
 
@@ -359,6 +360,10 @@ try {
   const cli = await benchCli({ runs: smoke ? 2 : 20, log })
   results.cli = cli
   targets.push(...cli.targets)
+
+  // 6b. what importing the plugin adds to an app's start
+  log('\n## 6b. importing the plugin, against importing Fastify alone\n')
+  results.importCost = benchImportCost({ lines: benchLines(log).filter((l) => l.major >= 22), runs: smoke ? 2 : 20, log })
 
   // 7. what installing the package adds to an app that has Fastify
   if (!smoke) {

@@ -18,5 +18,8 @@ USER node
 EXPOSE 9000
 HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
   CMD ["node", "/opt/bots-health/bots-healthcheck.cjs", "--url", "http://127.0.0.1:9000/health/ping", "--timeout", "2000", "--docker", "--quiet"]
-ENTRYPOINT ["node", "/opt/bots-health/bots-healthcheck.cjs"]
+# A probe every few seconds never makes code hot: without V8's optimizing compilers (Maglev,
+# Turbofan) and with a 1 MiB young generation, serve keeps ~30 MiB less after 10,000 probes, at the
+# same CPU per pod-hour (npm run bench, section 5b).
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--no-opt", "--no-maglev", "/opt/bots-health/bots-healthcheck.cjs"]
 CMD ["serve"]

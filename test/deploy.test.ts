@@ -186,6 +186,41 @@ for (const file of ['Dockerfile', 'sidecar.Dockerfile']) {
   })
 }
 
+t.test('examples/sidecar.Dockerfile: serve runs as the image runs it (its ENV, its node flags) and answers, quietly; the bench runs it so too', async (t) => {
+  const runtime = stages('sidecar.Dockerfile').at(-1)?.lines ?? []
+  const env: Record<string, string> = {}
+  for (const l of runtime.filter((l) => l.startsWith('ENV '))) {
+    for (const m of l.slice(4).matchAll(/(\w+)=("([^"]*)"|\S+)/g)) env[m[1] ?? ''] = m[3] ?? m[2] ?? ''
+  }
+  const entrypoint = JSON.parse(runtime.find((l) => l.startsWith('ENTRYPOINT '))?.slice('ENTRYPOINT '.length) ?? '[]') as string[]
+  t.equal(entrypoint[0], 'node')
+  t.equal(entrypoint.at(-1), '/opt/bots-health/bots-healthcheck.cjs')
+  const flags = entrypoint.slice(1, -1)
+  t.ok(flags.length > 0, `node flags: ${flags.join(' ')}`)
+  const bench = await import(new URL('../bench/serve.mjs', import.meta.url).href) as { SIDECAR_ENV: Record<string, string>, SIDECAR_NODE_FLAGS: string[] }
+  t.same(bench.SIDECAR_ENV, env, 'bench/serve.mjs: the image\'s ENV')
+  t.same(bench.SIDECAR_NODE_FLAGS, flags, 'bench/serve.mjs: the image\'s node flags')
+  const e = botsEnv(t)
+  const db = await createTestDatabase('sidecar-env')
+  t.teardown(() => db.drop())
+  const port = await closedPort()
+  const child = spawn(process.execPath, [...flags, CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--drain-delay', '0', '--config-dir', e.configDir, '--database-url', db.url], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let err = ''
+  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  t.teardown(() => { child.kill('SIGKILL') })
+  let ready: Response | undefined
+  for (let i = 0; i < 200 && ready === undefined; i++) {
+    ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined)
+    if (ready === undefined) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  t.equal(ready?.status, 200, err)
+  t.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 200, '/metrics too')
+  child.kill('SIGTERM')
+  t.equal(await exited, 0)
+  t.equal(err, '', 'nothing on stderr: no warning from a flag')
+})
+
 t.test('examples/Dockerfile: its runtime stage replayed outside the checkout starts, and answers its HEALTHCHECK with 0', async (t) => {
   // The image's filesystem, in a scratch directory far from this checkout's node_modules: each
   // instruction of the runtime stage is replayed. Two substitutions, said here: npm runs --offline

@@ -29,7 +29,8 @@ export async function openMysql (c: MysqlConnection, timeoutMs: number, secrets:
     password: c.password || undefined,
     database: c.database || undefined,
     connectionLimit: 2,
-    maxIdle: 1,
+    // as many idle as open: with fewer, mysql2 wakes every second to close the extra ones
+    maxIdle: 2,
     connectTimeout: connectTimeoutOf(timeoutMs)
   })
   const { mysqlAdapter } = await import('./mysql.js')
