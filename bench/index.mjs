@@ -78,7 +78,8 @@ function startServer (variant, env) {
   const script = fileURLToPath(new URL('./server.mjs', import.meta.url))
   const [cmd, args] = taskset ? ['taskset', ['-c', '1', process.execPath, script, variant]] : [process.execPath, [script, variant]]
   const child = spawn(cmd, args, {
-    env: { ...process.env, ...env },
+    // a clean environment, as everything the bench times (an inherited NODE_OPTIONS would change them)
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   return new Promise((resolve, reject) => {

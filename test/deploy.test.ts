@@ -210,7 +210,7 @@ t.test('examples/sidecar.Dockerfile: serve runs as the image runs it (its ENV, i
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
   t.teardown(() => { child.kill('SIGKILL') })
   let ready: Response | undefined
-  for (let i = 0; i < 200 && ready === undefined; i++) {
+  for (let i = 0; i < 600 && ready === undefined; i++) { // up to 30 s on a busy machine
     ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined)
     if (ready === undefined) await new Promise((resolve) => setTimeout(resolve, 50))
   }
