@@ -124,13 +124,13 @@ function benchLine (line, { runs, configDir, mysql, pg, dir }) {
   return { label: line.label, major: line.major, rows: timeInterleaved(line.bin, commands, { runs, dir }) }
 }
 
-export async function benchCli ({ runs = 20, log = console.log } = {}) {
+export async function benchCli ({ runs = 20, log = console.log, lines = benchLines(log) } = {}) {
   const { configDir } = await createDemoEnv()
   const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'))
   const [mysql, pg] = [await mysqlDatabase(log), await pgDatabase(log)]
   const results = []
   try {
-    for (const line of benchLines(log)) results.push(benchLine(line, { runs, configDir, mysql, pg, dir }))
+    for (const line of lines) results.push(benchLine(line, { runs, configDir, mysql, pg, dir }))
   } finally {
     rmSync(dir, { recursive: true, force: true })
     await mysql?.drop()

@@ -350,21 +350,24 @@ try {
     await Promise.all(servers.splice(0).map((s) => s.stop()))
   }
 
+  // The Node lines of sections 5b, 6 and 6b (22 and 24, and this one).
+  const nodeLines = benchLines(log)
+
   // 5b. serve on each Node line: memory after 10,000 probes, CPU per pod-hour
   log('\n## 5b. bots-healthcheck serve on each Node line: memory after 10,000 probes, CPU per pod-hour\n')
-  const serveLines = await benchServe({ lines: benchLines(log).filter((l) => l.major >= 22), configDir, dbUrl: db.url, smoke, log })
+  const serveLines = await benchServe({ lines: nodeLines.filter((l) => l.major >= 22), configDir, dbUrl: db.url, smoke, log })
   results.serveLines = serveLines
   targets.push(...serveLines.targets)
 
   // 6. the exec probe's cost, per Node line
   log('\n## 6. the exec probe (CLI) against `node -e 0`\n')
-  const cli = await benchCli({ runs: smoke ? 2 : 20, log })
+  const cli = await benchCli({ runs: smoke ? 2 : 20, log, lines: nodeLines })
   results.cli = cli
   targets.push(...cli.targets)
 
   // 6b. what importing the plugin adds to an app's start
   log('\n## 6b. importing the plugin, against importing Fastify alone\n')
-  results.importCost = benchImportCost({ lines: benchLines(log).filter((l) => l.major >= 22), runs: smoke ? 2 : 20, log })
+  results.importCost = benchImportCost({ lines: nodeLines.filter((l) => l.major >= 22), runs: smoke ? 2 : 20, log })
 
   // 7. what installing the package adds to an app that has Fastify
   if (!smoke) {

@@ -59,8 +59,10 @@ const common = {
 const bundledInputs = new Set()
 const noteInputs = (result) => { for (const input of Object.keys(result.metafile.inputs)) if (input.includes('node_modules/')) bundledInputs.add(input) }
 
+/** The call that loads a section of the file the calling code is in (the preamble's loader). */
+const loadSection = (name) => `globalThis[Symbol.for(${JSON.stringify(KEY)})].load(__filename, ${JSON.stringify(name)})`
 /** A module whose exports are those of a section of the same file, loaded on first require. */
-const sectionStub = (name) => `module.exports = globalThis[Symbol.for(${JSON.stringify(KEY)})].load(__filename, ${JSON.stringify(name)});`
+const sectionStub = (name) => `module.exports = ${loadSection(name)};`
 
 /** Code of one section, its inputs noted. */
 async function bundle (options) {
@@ -92,7 +94,7 @@ const lazyPartsPlugin = {
       })
     }
     b.onLoad({ filter: /.*/, namespace: 'section' }, (a) => ({ loader: 'js', contents: sectionStub(a.path) }))
-    b.onLoad({ filter: /.*/, namespace: 'section-on-read' }, (a) => ({ loader: 'js', contents: onFirstRead(`globalThis[Symbol.for(${JSON.stringify(KEY)})].load(__filename, ${JSON.stringify(a.path)})`) }))
+    b.onLoad({ filter: /.*/, namespace: 'section-on-read' }, (a) => ({ loader: 'js', contents: onFirstRead(loadSection(a.path)) }))
     b.onResolve({ filter: /^(node:)?(crypto|tls|zlib)$/ }, (a) => a.namespace === 'lazy-builtin' ? { path: a.path, external: true } : { path: a.path.replace(/^node:/, ''), namespace: 'lazy-builtin' })
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (a) => ({ loader: 'js', contents: onFirstRead(`require(${JSON.stringify(`node:${a.path}`)})`) }))
   }
